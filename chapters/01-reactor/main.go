@@ -1,0 +1,104 @@
+// Command 01-reactor is an echo server on the reactor: every byte a client
+// sends comes straight back. It is the smallest program that exercises the
+// whole loop: accept, read, write, backpressure, close.
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gocache/gocache/chapters/01-reactor/reactor"
+	"github.com/sirupsen/logrus"
+	"github.com/urfave/cli/v2"
+)
+
+// echo is the reactor.Handler: Readable reads what arrived and writes it
+// back; the loop sends it in the same turn.
+type echo struct {
+	loop *reactor.Loop
+	log  *logrus.Logger
+}
+
+func (e *echo) Open(c *reactor.Conn) {
+	e.log.Debugf("accepted %s (fd %d)", c.RemoteAddr(), c.Fd())
+}
+
+func (e *echo) Readable(ready []*reactor.Conn) {
+	e.loop.Each(ready, echoConn)
+}
+
+func (e *echo) Closed(c *reactor.Conn) {
+	e.log.Debugf("closed %s", c.RemoteAddr())
+}
+
+// echoConn reads once and queues the bytes for writing. It may run on an
+// I/O goroutine (--io-threads), so it touches nothing but its connection.
+func echoConn(c *reactor.Conn) {
+	if c.Fill() != nil {
+		return // EOF or error: the loop closes the connection
+	}
+	in := c.Input()
+	c.Write(in)
+	c.Consume(len(in))
+}
+
+func main() {
+	app := &cli.App{
+		Name:  "01-reactor",
+		Usage: "echo server on an epoll event loop",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "port", Value: 6379, Usage: "TCP port"},
+			&cli.StringFlag{Name: "bind", Value: "127.0.0.1", Usage: "IP address to listen on"},
+			&cli.IntFlag{Name: "io-threads", Value: 1, Usage: "goroutines that read and write sockets"},
+			&cli.BoolFlag{Name: "verbose", Usage: "log every connection"},
+		},
+		Action: run,
+	}
+	if err := app.Run(os.Args); err != nil {
+		logrus.Fatal(err)
+	}
+}
+
+func run(ctx *cli.Context) error {
+	log := logrus.New()
+	if ctx.Bool("verbose") {
+		log.SetLevel(logrus.DebugLevel)
+	}
+	h := &echo{log: log}
+	addr := bindAddr(ctx.String("bind"), ctx.Int("port"))
+	loop, err := reactor.New(reactor.Config{
+		Listen:    []string{addr},
+		IOThreads: ctx.Int("io-threads"),
+	}, h)
+	if err != nil {
+		return err
+	}
+	h.loop = loop
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		log.Infof("received %v, shutting down", s)
+		loop.Stop()
+	}()
+
+	log.Infof("echo server listening on %s", loop.Addrs()[0])
+	err = loop.Run()
+	n := loop.Conns()
+	loop.CloseAll()
+	log.Infof("closed %d connection(s), bye", n)
+	return err
+}
+
+// bindAddr joins an IP and a port; IPv6 literals need brackets.
+func bindAddr(ip string, port int) string {
+	for _, ch := range ip {
+		if ch == ':' {
+			return fmt.Sprintf("[%s]:%d", ip, port)
+		}
+	}
+	return fmt.Sprintf("%s:%d", ip, port)
+}

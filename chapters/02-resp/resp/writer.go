@@ -1,0 +1,271 @@
+package resp
+
+import (
+	"math"
+	"strconv"
+)
+
+// Writer appends replies to B in the protocol of one connection. Proto is
+// 2 or 3 (0 counts as 2, the protocol every connection starts in); for
+// Proto 2 the RESP3-only types are downgraded the way Redis 7.0 does.
+//
+// Writer only appends: the owner sends B and then truncates it
+// (w.B = w.B[:0]) so the same backing array serves every reply and the
+// steady state allocates nothing.
+type Writer struct {
+	B     []byte
+	Proto int
+}
+
+func (w *Writer) resp3() bool { return w.Proto >= 3 }
+
+// header appends a type byte, a decimal length or value, and CRLF: the
+// shape shared by ":", "$", "*", "%", "~", ">" and "|".
+func (w *Writer) header(t byte, n int64) {
+	w.B = append(w.B, t)
+	w.B = strconv.AppendInt(w.B, n, 10)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// SimpleString writes "+s\r\n". s must not contain CR or LF; replies built
+// from user data belong in a bulk string.
+func (w *Writer) SimpleString(s string) {
+	w.B = append(w.B, '+')
+	w.B = append(w.B, s...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// Error writes "-msg\r\n". msg starts with the error code ("ERR syntax
+// error", "WRONGTYPE ..."); a leading '-' is tolerated and not doubled.
+// Like Redis's addReplyErrorFormat, CR and LF at either end are trimmed and
+// the ones inside become spaces: an error is one line, and a newline taken
+// from user input (an unknown command name, say) must not break framing.
+func (w *Writer) Error(msg string) {
+	if len(msg) > 0 && msg[0] == '-' {
+		msg = msg[1:]
+	}
+	w.B = append(w.B, '-')
+	w.appendLine(msg)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// appendLine appends msg trimmed of CR/LF at both ends with inner CR/LF
+// mapped to spaces (sdstrim + sdsmapchars in Redis).
+func (w *Writer) appendLine(msg string) {
+	for len(msg) > 0 && (msg[0] == '\r' || msg[0] == '\n') {
+		msg = msg[1:]
+	}
+	for len(msg) > 0 && (msg[len(msg)-1] == '\r' || msg[len(msg)-1] == '\n') {
+		msg = msg[:len(msg)-1]
+	}
+	for i := 0; i < len(msg); i++ {
+		c := msg[i]
+		if c == '\r' || c == '\n' {
+			c = ' '
+		}
+		w.B = append(w.B, c)
+	}
+}
+
+// Int writes ":n\r\n".
+func (w *Writer) Int(n int64) { w.header(':', n) }
+
+// Bulk writes a bulk string: "$len\r\n" b "\r\n". A nil b is an empty
+// string, not a null: use Null for that.
+func (w *Writer) Bulk(b []byte) {
+	w.header('$', int64(len(b)))
+	w.B = append(w.B, b...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// BulkString is Bulk for a string, without a conversion that would copy.
+func (w *Writer) BulkString(s string) {
+	w.header('$', int64(len(s)))
+	w.B = append(w.B, s...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// Null writes a missing value: "$-1\r\n" in RESP2 (the null bulk string),
+// "_\r\n" in RESP3.
+func (w *Writer) Null() {
+	if w.resp3() {
+		w.B = append(w.B, "_\r\n"...)
+		return
+	}
+	w.B = append(w.B, "$-1\r\n"...)
+}
+
+// NullArray writes a missing aggregate: "*-1\r\n" in RESP2 (what BLPOP
+// returns on timeout, for example), "_\r\n" in RESP3.
+func (w *Writer) NullArray() {
+	if w.resp3() {
+		w.B = append(w.B, "_\r\n"...)
+		return
+	}
+	w.B = append(w.B, "*-1\r\n"...)
+}
+
+// Double writes f as Redis 7.0's addReplyDouble does: infinities as
+// "inf"/"-inf", everything else as C's "%.17g" (17 significant digits,
+// trailing zeros dropped, exponent form below 1e-4 and from 1e17), for
+// example 1.1 -> "1.1000000000000001". RESP3 sends ",<text>\r\n"; RESP2 a
+// bulk string of the same text.
+func (w *Writer) Double(f float64) {
+	if w.resp3() {
+		w.B = append(w.B, ',')
+		w.B = appendDouble(w.B, f)
+		w.B = append(w.B, '\r', '\n')
+		return
+	}
+	// The length prefix needs the text first: format at the end of B,
+	// then write the header in front of it by shifting (at most 24 bytes).
+	start := len(w.B)
+	w.B = appendDouble(w.B, f)
+	text := len(w.B) - start
+	var hdr [8]byte
+	h := append(hdr[:0], '$')
+	h = strconv.AppendInt(h, int64(text), 10)
+	h = append(h, '\r', '\n')
+	w.B = append(w.B, h...) // room for the header
+	copy(w.B[start+len(h):], w.B[start:start+text])
+	copy(w.B[start:], h)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// appendDouble formats f like glibc's printf("%.17g") plus Redis's
+// explicit inf/-inf. Go's 'g' with precision 17 follows the same rules as
+// C's %g (significant digits, trailing zeros removed, two-digit exponent);
+// only the non-finite spellings differ, so those are written by hand.
+func appendDouble(b []byte, f float64) []byte {
+	switch {
+	case math.IsInf(f, 1):
+		return append(b, "inf"...)
+	case math.IsInf(f, -1):
+		return append(b, "-inf"...)
+	case math.IsNaN(f):
+		if math.Signbit(f) {
+			return append(b, "-nan"...)
+		}
+		return append(b, "nan"...)
+	}
+	return strconv.AppendFloat(b, f, 'g', 17, 64)
+}
+
+// Bool writes "#t\r\n"/"#f\r\n" in RESP3 and the integers 1/0 in RESP2.
+func (w *Writer) Bool(b bool) {
+	if w.resp3() {
+		if b {
+			w.B = append(w.B, "#t\r\n"...)
+		} else {
+			w.B = append(w.B, "#f\r\n"...)
+		}
+		return
+	}
+	if b {
+		w.B = append(w.B, ":1\r\n"...)
+	} else {
+		w.B = append(w.B, ":0\r\n"...)
+	}
+}
+
+// BigNumber writes an integer too large for int64, given as its decimal
+// digits: "(s\r\n" in RESP3, a bulk string in RESP2.
+func (w *Writer) BigNumber(s string) {
+	if w.resp3() {
+		w.B = append(w.B, '(')
+		w.B = append(w.B, s...)
+		w.B = append(w.B, '\r', '\n')
+		return
+	}
+	w.BulkString(s)
+}
+
+// Verbatim writes text meant to be shown as is, with a three-letter
+// format ("txt", "mkd"): "=len\r\nfmt:s\r\n" in RESP3, a bulk string of s
+// in RESP2. Redis uses it for INFO, CLIENT LIST and LATENCY DOCTOR.
+func (w *Writer) Verbatim(format, s string) {
+	if !w.resp3() {
+		w.BulkString(s)
+		return
+	}
+	w.header('=', int64(len(s)+4))
+	w.B = append(w.B, format...)
+	w.B = append(w.B, ':')
+	w.B = append(w.B, s...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// BlobError writes an error that may contain any bytes: "!len\r\nmsg\r\n"
+// in RESP3. RESP2 has no such type, so it becomes a simple error with
+// newlines mapped to spaces, as Error does.
+func (w *Writer) BlobError(msg string) {
+	if !w.resp3() {
+		w.Error(msg)
+		return
+	}
+	w.header('!', int64(len(msg)))
+	w.B = append(w.B, msg...)
+	w.B = append(w.B, '\r', '\n')
+}
+
+// Array starts an array of n elements; the caller writes them next.
+func (w *Writer) Array(n int) { w.header('*', int64(n)) }
+
+// Map starts a map of n key/value pairs: "%n" in RESP3; in RESP2 a flat
+// array of 2n elements, key, value, key, value ... (HGETALL's shape).
+func (w *Writer) Map(n int) {
+	if w.resp3() {
+		w.header('%', int64(n))
+		return
+	}
+	w.header('*', 2*int64(n))
+}
+
+// Set starts a set of n elements: "~n" in RESP3, an array in RESP2.
+func (w *Writer) Set(n int) {
+	if w.resp3() {
+		w.header('~', int64(n))
+		return
+	}
+	w.header('*', int64(n))
+}
+
+// Push starts an out-of-band message of n elements (pub/sub, client
+// tracking): ">n" in RESP3, an array in RESP2.
+func (w *Writer) Push(n int) {
+	if w.resp3() {
+		w.header('>', int64(n))
+		return
+	}
+	w.header('*', int64(n))
+}
+
+// Attribute starts n key/value pairs of metadata about the value that
+// follows ("|n" in RESP3) and reports true. RESP2 cannot carry them: it
+// writes nothing and reports false, and the caller skips the pairs.
+func (w *Writer) Attribute(n int) bool {
+	if !w.resp3() {
+		return false
+	}
+	w.header('|', int64(n))
+	return true
+}
+
+// Raw appends already encoded bytes, for example a reply cached whole.
+func (w *Writer) Raw(b []byte) { w.B = append(w.B, b...) }
+
+// AppendCommand appends a client request in the form every Redis server
+// accepts, an array of bulk strings: *N\r\n then $len\r\narg\r\n per arg.
+func AppendCommand(b []byte, args ...[]byte) []byte {
+	b = append(b, '*')
+	b = strconv.AppendInt(b, int64(len(args)), 10)
+	b = append(b, '\r', '\n')
+	for _, a := range args {
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(len(a)), 10)
+		b = append(b, '\r', '\n')
+		b = append(b, a...)
+		b = append(b, '\r', '\n')
+	}
+	return b
+}

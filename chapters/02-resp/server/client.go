@@ -1,0 +1,113 @@
+package server
+
+import (
+	"time"
+
+	"github.com/gocache/gocache/chapters/01-reactor/reactor"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
+)
+
+// Client is one connection's session, like Redis's client struct: its
+// protocol, name, selected database and the commands cut from its input.
+//
+// Ownership: the loop goroutine owns every field, except that during the
+// read phase an I/O goroutine may fill Conn's input buffer and run the parser
+// into argv/cmds (see readAndParse); the loop waits for that phase to end
+// before it looks at them.
+type Client struct {
+	ID   int64
+	Conn *reactor.Conn
+	Srv  *Server
+
+	// Args are the current command's arguments, Args[0] the name as sent.
+	// They point into the connection's input buffer and are valid only while
+	// the command runs: a handler that keeps an argument must copy it.
+	Args [][]byte
+	// W writes the reply to the current command. It is the server's shared
+	// reply buffer, set up for this client's protocol before each command.
+	W *resp.Writer
+
+	Proto         int // 2 or 3
+	Name          string
+	LibName       string
+	LibVer        string
+	DB            int
+	Authenticated bool
+	Created       time.Time
+	LastActive    time.Time
+	LastCmd       *Command
+
+	// Ctx holds state that later layers attach (MULTI queue, subscriptions...).
+	Ctx any
+
+	parser   resp.Parser
+	argv     [][]byte  // arguments of every command parsed this turn, back to back
+	scratch  [][]byte  // one command's arguments from the parser
+	cmds     []cmdSpan // where each parsed command sits in argv and in the input
+	readErr  error     // from the last Fill
+	parseErr error     // a protocol error after the parsed commands
+
+	prop       [][]byte // what Propagate recorded for the running command
+	propagated bool
+	blocked    bool
+	closeAfter bool
+}
+
+// cmdSpan locates one parsed command: its arguments argv[from:to], and the
+// input bytes it occupies, up to end.
+type cmdSpan struct {
+	from, to int
+	end      int
+}
+
+// OK replies +OK.
+func (c *Client) OK() { c.W.SimpleString("OK") }
+
+// Error replies with an error; msg starts with its code ("ERR ...").
+func (c *Client) Error(msg string) { c.W.Error(msg) }
+
+// ErrArity replies Redis's wrong-arity error for the running command.
+func (c *Client) ErrArity() {
+	name := "unknown"
+	if c.LastCmd != nil {
+		name = c.LastCmd.FullName()
+	}
+	c.W.Error("ERR wrong number of arguments for '" + name + "' command")
+}
+
+// ErrSyntax replies "-ERR syntax error".
+func (c *Client) ErrSyntax() { c.W.Error("ERR syntax error") }
+
+// Propagate records that the running command changed data and what the AOF
+// (and anything else that follows changes) should replay. With no arguments
+// it means "the command as it was received". Handlers that turn relative
+// times into absolute ones pass the rewritten form, e.g. SET k v PXAT <ms>.
+func (c *Client) Propagate(args ...[]byte) {
+	c.propagated = true
+	if len(args) == 0 {
+		c.prop = c.Args
+		return
+	}
+	c.prop = args
+}
+
+// CloseAfterReply closes the connection once the running command's reply
+// has been sent (QUIT, protocol errors), like Redis's CLIENT_CLOSE_AFTER_REPLY.
+func (c *Client) CloseAfterReply() { c.closeAfter = true }
+
+// Block marks the client as waiting (a later layer's blocking commands):
+// its remaining input is not processed until Unblock.
+func (c *Client) Block() {
+	c.blocked = true
+	c.Conn.PauseReads(true)
+}
+
+// Unblock resumes a blocked client on the next loop turn.
+func (c *Client) Unblock() {
+	c.blocked = false
+	c.Conn.PauseReads(false)
+	c.Conn.Requeue()
+}
+
+// Blocked reports whether the client waits in a blocking command.
+func (c *Client) Blocked() bool { return c.blocked }

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"strings"
+)
+
+// Flags describe a command the way Redis's command table does. The server
+// reads them (NoAuth, Write, Loading, ...) and COMMAND INFO reports them.
+type Flags uint32
+
+const (
+	Write Flags = 1 << iota
+	ReadOnly
+	DenyOOM
+	Admin
+	PubSub
+	NoScript
+	Blocking
+	Loading
+	Stale
+	SkipMonitor
+	SkipSlowlog
+	Fast
+	NoAuth
+	MayReplicate
+	NoMulti
+	AllowBusy
+	Movablekeys
+	NoMandatoryKeys
+)
+
+// flagNames are Redis 7's spellings, in the order COMMAND INFO lists them.
+var flagNames = []struct {
+	f    Flags
+	name string
+}{
+	{Write, "write"}, {ReadOnly, "readonly"}, {DenyOOM, "denyoom"}, {Admin, "admin"},
+	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"}, {Loading, "loading"},
+	{Stale, "stale"}, {SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"},
+	{Fast, "fast"}, {NoAuth, "no_auth"}, {MayReplicate, "may_replicate"},
+	{NoMandatoryKeys, "no_mandatory_keys"}, {NoMulti, "no_multi"},
+	{Movablekeys, "movablekeys"}, {AllowBusy, "allow_busy"},
+}
+
+// Names lists the flag names set in f.
+func (f Flags) Names() []string {
+	var names []string
+	for _, fn := range flagNames {
+		if f&fn.f != 0 {
+			names = append(names, fn.name)
+		}
+	}
+	return names
+}
+
+// Command is one row of the command table, like Redis's redisCommand: what
+// the command is called, how many arguments it takes, what kind of command it
+// is, where its keys are, and the function that runs it.
+type Command struct {
+	Name     string // lowercase, e.g. "get"
+	Arity    int    // >0: exactly that many arguments (name included); <0: at least -Arity
+	Flags    Flags
+	FirstKey int // position of the first key argument, 0 if none
+	LastKey  int // position of the last key; -1 means the last argument
+	Step     int // distance between keys (MSET k v k v: 2)
+	Group    string
+	Run      func(c *Client) // reads c.Args, writes the reply with c.W
+	// Subcommands, for container commands such as CONFIG and CLIENT: the
+	// lookup descends into them so arity errors name "config|get".
+	Subcommands Table
+
+	// Statistics for INFO commandstats; owned by the loop goroutine.
+	Calls, Usec, RejectedCalls, FailedCalls int64
+
+	fullName string // "config|get" for a subcommand
+}
+
+// FullName is the name Redis uses in error messages: "get", "config|get".
+func (cmd *Command) FullName() string {
+	if cmd.fullName != "" {
+		return cmd.fullName
+	}
+	return cmd.Name
+}
+
+func (cmd *Command) arityOK(argc int) bool {
+	if cmd.Arity > 0 {
+		return argc == cmd.Arity
+	}
+	return argc >= -cmd.Arity
+}
+
+// Table maps lowercase command names to commands.
+type Table map[string]*Command
+
+// Add registers commands; a later registration of a name replaces an
+// earlier one, which is how a later chapter extends a command.
+func (t Table) Add(cmds ...*Command) {
+	for _, cmd := range cmds {
+		for name, sub := range cmd.Subcommands {
+			sub.fullName = cmd.Name + "|" + name
+		}
+		t[cmd.Name] = cmd
+	}
+}
+
+// Lookup finds a command by the name a client sent, in any case. The common
+// case, a name already in lowercase or uppercase, allocates nothing: the map
+// lookup with string(b) does not copy, and the lowercased copy lives on the
+// stack.
+func (t Table) Lookup(name []byte) *Command {
+	if cmd, ok := t[string(name)]; ok {
+		return cmd
+	}
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return t[strings.ToLower(string(name))]
+	}
+	lower := buf[:len(name)]
+	for i, ch := range name {
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		lower[i] = ch
+	}
+	return t[string(lower)]
+}
+
+// Keys returns the positions of the key arguments of args for cmd, from
+// FirstKey, LastKey and Step (COMMAND GETKEYS, and later WATCH-like users).
+func (cmd *Command) Keys(argc int) []int {
+	if cmd.FirstKey <= 0 || argc <= cmd.FirstKey {
+		return nil
+	}
+	last := cmd.LastKey
+	if last < 0 {
+		last = argc + last
+	}
+	if last >= argc {
+		last = argc - 1
+	}
+	step := cmd.Step
+	if step <= 0 {
+		step = 1
+	}
+	var pos []int
+	for i := cmd.FirstKey; i <= last; i += step {
+		pos = append(pos, i)
+	}
+	return pos
+}

@@ -1,0 +1,140 @@
+package server
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/gocache/gocache/chapters/02-resp/glob"
+)
+
+// Param is one configuration option as CONFIG GET and CONFIG SET see it.
+// Each layer registers the options it owns (the AOF its appendfsync, the
+// final server its maxclients), so the registry never needs to know them all.
+type Param struct {
+	Name  string
+	Alias string // an older name that also answers, e.g. "hash-max-ziplist-entries"
+	Get   func() string
+	// Set changes the option at run time; nil means it can only be set at
+	// start-up ("can't set immutable config").
+	Set func(value string) error
+}
+
+// Config is the registry of options.
+type Config struct {
+	byName map[string]*Param
+}
+
+// NewConfig returns an empty registry.
+func NewConfig() *Config { return &Config{byName: map[string]*Param{}} }
+
+// Add registers params; a later registration of the same name replaces it.
+func (cfg *Config) Add(params ...*Param) {
+	for _, p := range params {
+		cfg.byName[p.Name] = p
+		if p.Alias != "" {
+			cfg.byName[p.Alias] = p
+		}
+	}
+}
+
+// Lookup finds an option by name, in any case.
+func (cfg *Config) Lookup(name string) *Param { return cfg.byName[strings.ToLower(name)] }
+
+// Names lists every registered name (aliases included), sorted.
+func (cfg *Config) Names() []string {
+	names := make([]string, 0, len(cfg.byName))
+	for name := range cfg.byName {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// errImmutable is Redis's text for options that only start-up can set.
+var errImmutable = errors.New("can't set immutable config")
+
+func (s *Server) configCommand() *Command {
+	sub := Table{}
+	sub.Add(
+		&Command{Name: "get", Arity: -3, Flags: Admin | NoScript | Loading | Stale, Run: s.configGet},
+		&Command{Name: "set", Arity: -4, Flags: Admin | NoScript | Loading | Stale, Run: s.configSet},
+		&Command{Name: "resetstat", Arity: 2, Flags: Admin | NoScript | Loading | Stale, Run: s.configResetStat},
+	)
+	return &Command{Name: "config", Arity: -2, Group: "server", Subcommands: sub, Run: unknownSubcommand}
+}
+
+// configGet is CONFIG GET pattern [pattern ...]: every option whose name
+// matches a glob pattern, without case, each once.
+func (s *Server) configGet(c *Client) {
+	seen := map[string]bool{}
+	var pairs []string
+	for _, pat := range c.Args[2:] {
+		pattern := string(pat)
+		if p := s.Config.Lookup(pattern); p != nil && !strings.ContainsAny(pattern, "*?[") {
+			name := strings.ToLower(pattern)
+			if !seen[name] {
+				seen[name] = true
+				pairs = append(pairs, name, p.Get())
+			}
+			continue
+		}
+		for _, name := range s.Config.Names() {
+			if seen[name] || !glob.MatchString(pattern, name, true) {
+				continue
+			}
+			seen[name] = true
+			pairs = append(pairs, name, s.Config.byName[name].Get())
+		}
+	}
+	c.W.Map(len(pairs) / 2)
+	for _, v := range pairs {
+		c.W.BulkString(v)
+	}
+}
+
+// configSet is CONFIG SET name value [name value ...]. Like Redis 7 it
+// checks every name before it changes anything.
+func (s *Server) configSet(c *Client) {
+	args := c.Args[2:]
+	if len(args)%2 != 0 {
+		c.Error("ERR Unknown option or number of arguments for CONFIG SET - '" + string(args[len(args)-1]) + "'")
+		return
+	}
+	params := make([]*Param, 0, len(args)/2)
+	for i := 0; i < len(args); i += 2 {
+		p := s.Config.Lookup(string(args[i]))
+		if p == nil {
+			c.Error("ERR Unknown option or number of arguments for CONFIG SET - '" + string(args[i]) + "'")
+			return
+		}
+		if p.Set == nil {
+			c.Error("ERR CONFIG SET failed (possibly related to argument '" + string(args[i]) + "') - " + errImmutable.Error())
+			return
+		}
+		params = append(params, p)
+	}
+	for i, p := range params {
+		if err := p.Set(string(args[2*i+1])); err != nil {
+			c.Error("ERR CONFIG SET failed (possibly related to argument '" + string(args[2*i]) + "') - " + err.Error())
+			return
+		}
+	}
+	c.OK()
+}
+
+// configResetStat clears the counters INFO reports, here and in every layer
+// that registered an OnResetStat hook.
+func (s *Server) configResetStat(c *Client) {
+	s.Stats = Stats{}
+	for _, cmd := range s.Commands {
+		cmd.Calls, cmd.Usec, cmd.RejectedCalls, cmd.FailedCalls = 0, 0, 0, 0
+		for _, sub := range cmd.Subcommands {
+			sub.Calls, sub.Usec, sub.RejectedCalls, sub.FailedCalls = 0, 0, 0, 0
+		}
+	}
+	for _, hook := range s.OnResetStat {
+		hook()
+	}
+	c.OK()
+}

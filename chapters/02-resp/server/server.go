@@ -1,0 +1,408 @@
+// Package server turns the reactor's connections into Redis clients: it cuts
+// commands out of each connection's input with the RESP parser, looks them up
+// in a command table, runs them on the loop goroutine and sends their replies
+// back in the client's protocol. It is Redis's networking.c and server.c
+// (processInputBuffer, processCommand, call) in one small package; later
+// chapters add commands to its table and hooks to its call path.
+package server
+
+import (
+	"errors"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/gocache/gocache/chapters/01-reactor/reactor"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
+)
+
+// Version is the Redis version gocache reports (HELLO, INFO), the one whose
+// behaviour it reproduces, so clients that look at it pick the right dialect.
+const Version = "7.0.15"
+
+// Options configure a Server.
+type Options struct {
+	Listen    []string // e.g. "127.0.0.1:6379"; port 0 picks a free port
+	IOThreads int      // goroutines that read, parse and write; <= 1: the loop alone
+	Log       *logrus.Logger
+	Now       func() time.Time // clock; nil means time.Now
+	// QueryBufferLimit closes a client whose unprocessed input grows past it
+	// (Redis's client-query-buffer-limit, 1 GB by default).
+	QueryBufferLimit int
+}
+
+// Server is the state shared by every client. All of it belongs to the loop
+// goroutine.
+type Server struct {
+	Loop     *reactor.Loop
+	Commands Table
+	Log      *logrus.Logger
+	Config   *Config
+	Now      func() time.Time
+	Started  time.Time
+
+	// RequirePass, when set, makes clients authenticate before anything
+	// but AUTH, HELLO and QUIT.
+	RequirePass string
+	// Admit runs for each new connection; a non-empty result is sent as an
+	// error reply and the connection is closed (maxclients, protected mode).
+	Admit []func(c *Client) string
+	// Checks run before each command, after lookup, arity and auth; a
+	// non-empty result is the error reply and the command does not run.
+	Checks []func(c *Client, cmd *Command) string
+	// Propagators receive every change to the data, in execution order:
+	// the database index and the command that replays it.
+	Propagators []func(db int, args [][]byte)
+	// OnClose hooks run when a client goes away.
+	OnClose []func(c *Client)
+	// OnShutdown hooks run on the loop goroutine before the server stops
+	// (the AOF flushes and fsyncs there).
+	OnShutdown []func()
+	// OnResetStat hooks clear a layer's own counters on CONFIG RESETSTAT.
+	OnResetStat []func()
+
+	QueryBufferLimit int
+	Dirty            int64 // changes since start, like Redis's server.dirty
+	Stats            Stats
+
+	clients map[int64]*Client
+	nextID  int64
+	info    []infoSection
+	reply   resp.Writer // the shared reply buffer every Client.W points to
+	push    resp.Writer // for writing to a client other than the running one
+}
+
+// Stats are the counters INFO stats reports.
+type Stats struct {
+	Connections     int64 // total_connections_received
+	Commands        int64 // total_commands_processed
+	RejectedConns   int64 // rejected_connections
+	ErrorReplies    int64 // total_error_replies
+	NetInputBytes   int64
+	NetOutputBytes  int64
+	ExpiredKeys     int64
+	KeyspaceHits    int64
+	KeyspaceMisses  int64
+	UnexpectedClose int64
+}
+
+// New creates a server listening on opts.Listen with the connection
+// commands (PING, ECHO, HELLO, AUTH, QUIT, COMMAND, CONFIG, INFO) installed.
+func New(opts Options) (*Server, error) {
+	s := &Server{
+		Commands:         Table{},
+		Log:              opts.Log,
+		Config:           NewConfig(),
+		Now:              opts.Now,
+		QueryBufferLimit: opts.QueryBufferLimit,
+		clients:          map[int64]*Client{},
+	}
+	if s.Log == nil {
+		s.Log = logrus.StandardLogger()
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.QueryBufferLimit <= 0 {
+		s.QueryBufferLimit = 1 << 30
+	}
+	s.Started = s.Now()
+	loop, err := reactor.New(reactor.Config{Listen: opts.Listen, IOThreads: opts.IOThreads}, s)
+	if err != nil {
+		return nil, err
+	}
+	s.Loop = loop
+	s.addConnectionCommands()
+	s.addServerInfo()
+	return s, nil
+}
+
+// Run serves clients until Shutdown.
+func (s *Server) Run() error { return s.Loop.Run() }
+
+// Addrs are the addresses the server listens on (with the real ports).
+func (s *Server) Addrs() []string { return s.Loop.Addrs() }
+
+// Shutdown stops the server from any goroutine: the OnShutdown hooks run on
+// the loop goroutine, pending replies get a last chance to go out, then Run
+// returns.
+func (s *Server) Shutdown() {
+	s.Loop.Post(func() {
+		s.Loop.StopAccepting()
+		for _, hook := range s.OnShutdown {
+			hook()
+		}
+		s.Loop.Stop()
+	})
+}
+
+// Clients returns the connected clients ordered by ID (CLIENT LIST order).
+func (s *Server) Clients() []*Client {
+	list := make([]*Client, 0, len(s.clients))
+	for _, c := range s.clients {
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return list
+}
+
+// ClientCount is the number of connected clients.
+func (s *Server) ClientCount() int { return len(s.clients) }
+
+// Open is the reactor's accept callback.
+func (s *Server) Open(conn *reactor.Conn) {
+	s.nextID++
+	now := s.Now()
+	c := &Client{ID: s.nextID, Conn: conn, Srv: s, Proto: 2, W: &s.reply, Created: now, LastActive: now}
+	c.Authenticated = s.RequirePass == ""
+	c.parser.Unauthenticated = !c.Authenticated
+	conn.Ctx = c
+	s.clients[c.ID] = c
+	s.Stats.Connections++
+	for _, admit := range s.Admit {
+		if msg := admit(c); msg != "" {
+			s.Stats.RejectedConns++
+			s.WriteTo(c, func(w *resp.Writer) { w.Error(msg) })
+			conn.Close()
+			return
+		}
+	}
+}
+
+// Closed is the reactor's callback after a connection's fd is closed.
+func (s *Server) Closed(conn *reactor.Conn) {
+	c, ok := conn.Ctx.(*Client)
+	if !ok {
+		return
+	}
+	for _, hook := range s.OnClose {
+		hook(c)
+	}
+	delete(s.clients, c.ID)
+	conn.Ctx = nil
+}
+
+// Readable handles one loop turn's ready connections in Redis 6's threaded
+// I/O shape: reading and parsing may run on I/O goroutines in parallel
+// (Loop.Each), then the commands run here, on the loop goroutine, one
+// client after another, so the data needs no locks.
+func (s *Server) Readable(ready []*reactor.Conn) {
+	s.Loop.Each(ready, readAndParse)
+	for _, conn := range ready {
+		if c, ok := conn.Ctx.(*Client); ok {
+			s.processInput(c)
+		}
+	}
+}
+
+var errQueryBufferLimit = errors.New("query buffer limit reached")
+
+// readAndParse runs on an I/O goroutine. It touches only this client's
+// connection buffers and parser, never shared state.
+func readAndParse(conn *reactor.Conn) {
+	c, ok := conn.Ctx.(*Client)
+	if !ok || c.blocked || conn.Closing() {
+		return
+	}
+	c.readErr = conn.Fill()
+	c.parse()
+	if c.readErr == nil && len(conn.Input()) > c.Srv.QueryBufferLimit {
+		c.readErr = errQueryBufferLimit
+	}
+}
+
+// parse cuts every complete command from the input, like Redis's
+// processInputBuffer, and stops at a partial one or a protocol error.
+func (c *Client) parse() {
+	c.argv, c.cmds, c.parseErr = c.argv[:0], c.cmds[:0], nil
+	in := c.Conn.Input()
+	off := 0
+	for off < len(in) {
+		args, n, err := c.parser.Parse(in[off:], c.scratch[:0])
+		c.scratch = args[:0]
+		if err != nil {
+			c.parseErr = err
+			return
+		}
+		if n == 0 {
+			if need := c.parser.Need(); need > 0 {
+				c.Conn.Grow(need)
+			}
+			return
+		}
+		off += n
+		from := len(c.argv)
+		c.argv = append(c.argv, args...)
+		c.cmds = append(c.cmds, cmdSpan{from: from, to: len(c.argv), end: off})
+	}
+}
+
+// processInput runs the commands parse found, on the loop goroutine, then
+// drops their bytes from the input. A client that blocks or is closed stops
+// here; what it had not run yet stays in the input and is parsed again when
+// it resumes.
+func (s *Server) processInput(c *Client) {
+	conn := c.Conn
+	consumed := 0
+	done := 0
+	for _, span := range c.cmds {
+		if c.blocked || conn.Closing() {
+			break
+		}
+		c.Args = c.argv[span.from:span.to]
+		if len(c.Args) > 0 {
+			s.execute(c)
+		}
+		consumed = span.end
+		done++
+	}
+	c.Args = nil
+	if consumed > 0 {
+		s.Stats.NetInputBytes += int64(consumed)
+		conn.Consume(consumed)
+	}
+	if done < len(c.cmds) {
+		// Parsed but not run: forget it, the bytes are still in the input.
+		c.parser.Reset()
+		c.cmds = c.cmds[:0]
+		return
+	}
+	c.cmds = c.cmds[:0]
+	if c.parseErr != nil && !conn.Closing() {
+		s.Log.WithField("client", conn.RemoteAddr()).Debugf("protocol error: %v", c.parseErr)
+		s.WriteTo(c, func(w *resp.Writer) { w.Error("ERR " + c.parseErr.Error()) })
+		conn.Close()
+		return
+	}
+	switch {
+	case c.readErr == nil:
+	case errors.Is(c.readErr, io.EOF):
+		conn.Close()
+	case errors.Is(c.readErr, errQueryBufferLimit):
+		s.Log.Warnf("Closing client that reached max query buffer length: id=%d addr=%s", c.ID, conn.RemoteAddr())
+		conn.CloseNow()
+	default:
+		s.Stats.UnexpectedClose++
+		conn.CloseNow()
+	}
+	c.readErr = nil
+}
+
+// execute is Redis's processCommand: look the command up, check arity and
+// authentication and the registered checks, then call it. Its reply, or the
+// error, goes to the client's output buffer.
+func (s *Server) execute(c *Client) {
+	s.reply.B = s.reply.B[:0]
+	s.reply.Proto = c.Proto
+	c.LastActive = s.Now()
+	if msg := s.check(c); msg != "" {
+		s.Stats.ErrorReplies++
+		c.W.Error(msg)
+	} else {
+		s.Call(c, c.LastCmd)
+	}
+	if len(s.reply.B) > 0 {
+		s.Stats.NetOutputBytes += int64(len(s.reply.B))
+		c.Conn.Write(s.reply.B)
+	}
+	if c.closeAfter {
+		c.Conn.Close()
+	}
+}
+
+// check finds the command and decides whether it may run. It returns the
+// error reply when it may not.
+func (s *Server) check(c *Client) string {
+	cmd := s.Commands.Lookup(c.Args[0])
+	if cmd != nil && len(cmd.Subcommands) > 0 && len(c.Args) >= 2 {
+		if sub := cmd.Subcommands.Lookup(c.Args[1]); sub != nil {
+			cmd = sub
+		}
+	}
+	c.LastCmd = cmd
+	if cmd == nil {
+		return unknownCommand(c.Args)
+	}
+	if !cmd.arityOK(len(c.Args)) {
+		cmd.RejectedCalls++
+		return "ERR wrong number of arguments for '" + cmd.FullName() + "' command"
+	}
+	if !c.Authenticated && cmd.Flags&NoAuth == 0 {
+		cmd.RejectedCalls++
+		return "NOAUTH Authentication required."
+	}
+	for _, check := range s.Checks {
+		if msg := check(c, cmd); msg != "" {
+			cmd.RejectedCalls++
+			return msg
+		}
+	}
+	return ""
+}
+
+// unknownCommand builds Redis's reply for a name it does not know, quoting
+// the first arguments the way Redis does (at most about 128 bytes of them).
+func unknownCommand(args [][]byte) string {
+	name := args[0]
+	if len(name) > 128 {
+		name = name[:128]
+	}
+	msg := "ERR unknown command '" + string(name) + "', with args beginning with: "
+	quoted := 0
+	for _, arg := range args[1:] {
+		if quoted >= 128 {
+			break
+		}
+		if room := 128 - quoted; len(arg) > room {
+			arg = arg[:room]
+		}
+		part := "'" + string(arg) + "' "
+		msg += part
+		quoted += len(part)
+	}
+	return msg
+}
+
+// Call runs a command that passed every check, like Redis's call(): it
+// keeps the statistics and hands what the command changed to the
+// propagators, so no command can forget the AOF.
+func (s *Server) Call(c *Client, cmd *Command) {
+	c.propagated, c.prop = false, nil
+	mark := len(s.reply.B)
+	start := time.Now()
+	cmd.Run(c)
+	cmd.Usec += time.Since(start).Microseconds()
+	cmd.Calls++
+	s.Stats.Commands++
+	if len(s.reply.B) > mark && s.reply.B[mark] == '-' {
+		cmd.FailedCalls++
+		s.Stats.ErrorReplies++
+	}
+	if c.propagated {
+		s.Dirty++
+		s.Propagate(c.DB, c.prop)
+		c.propagated, c.prop = false, nil
+	}
+}
+
+// Propagate hands a change to every propagator. Commands use
+// Client.Propagate; the keyspace layer calls this directly for keys that
+// expire (as DEL), which no command caused.
+func (s *Server) Propagate(db int, args [][]byte) {
+	for _, p := range s.Propagators {
+		p(db, args)
+	}
+}
+
+// WriteTo writes a reply to a client other than, or outside of, the
+// running command (errors on accept, pub/sub messages, unblocked clients),
+// without disturbing the shared reply buffer.
+func (s *Server) WriteTo(c *Client, fn func(w *resp.Writer)) {
+	s.push.B = s.push.B[:0]
+	s.push.Proto = c.Proto
+	fn(&s.push)
+	s.Stats.NetOutputBytes += int64(len(s.push.B))
+	c.Conn.Write(s.push.B)
+}

@@ -1,0 +1,273 @@
+// Package servertest starts servers for wire tests, the way net/http/httptest
+// does for HTTP: a gocache server in the test process on a free port, and
+// a real redis-server to compare it with (the oracle), skipped with a clear
+// message where Redis is not installed.
+package servertest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/gocache/gocache/chapters/02-resp/resp"
+	"github.com/gocache/gocache/chapters/02-resp/server"
+)
+
+// Start runs a gocache server on a free 127.0.0.1 port; setup registers
+// what the test needs (nil: the connection commands only). The server stops
+// when the test ends.
+func Start(t testing.TB, setup func(s *server.Server)) *server.Server {
+	t.Helper()
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	s, err := server.New(server.Options{Listen: []string{"127.0.0.1:0"}, Log: log})
+	if err != nil {
+		t.Fatalf("start gocache: %v", err)
+	}
+	if setup != nil {
+		setup(s)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run() }()
+	t.Cleanup(func() {
+		s.Shutdown()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("server did not stop within 10s")
+		}
+	})
+	return s
+}
+
+// Addr is the address a server started by Start listens on.
+func Addr(s *server.Server) string { return s.Addrs()[0] }
+
+// RedisPath is the redis-server binary, or "" when none is installed.
+func RedisPath() string {
+	p, err := exec.LookPath("redis-server")
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// StartRedis runs a real redis-server (no persistence) on a free port with
+// extra config arguments such as "--appendonly", "yes", and returns its
+// address. The test is skipped when redis-server is not installed.
+func StartRedis(t testing.TB, args ...string) string {
+	t.Helper()
+	bin := RedisPath()
+	if bin == "" {
+		t.Skip("redis-server not installed: skipping the comparison with real Redis (apt-get install redis-server)")
+	}
+	dir := t.TempDir()
+	port := FreePort(t)
+	all := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", filepath.Join(dir, "redis.log")}, args...)
+	cmd := exec.Command(bin, all...)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start redis-server: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	WaitPing(t, addr, 10*time.Second)
+	return addr
+}
+
+// FreePort asks the kernel for a free TCP port on 127.0.0.1.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// WaitPing polls addr with PING until it answers +PONG or the deadline
+// passes.
+func WaitPing(t testing.TB, addr string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			conn.SetDeadline(time.Now().Add(time.Second))
+			conn.Write([]byte("PING\r\n"))
+			line, err := bufio.NewReader(conn).ReadString('\n')
+			conn.Close()
+			if err == nil && line == "+PONG\r\n" {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer PING within %v", addr, within)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for a condition
+	}
+}
+
+// Conn is a raw RESP connection for byte-exact tests.
+type Conn struct {
+	t    testing.TB
+	conn net.Conn
+	br   *bufio.Reader
+}
+
+// Dial connects to addr.
+func Dial(t testing.TB, addr string) *Conn {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &Conn{t: t, conn: conn, br: bufio.NewReader(conn)}
+}
+
+// Send writes raw bytes.
+func (c *Conn) Send(raw string) {
+	c.t.Helper()
+	c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c.conn, raw); err != nil {
+		c.t.Fatalf("send: %v", err)
+	}
+}
+
+// Do sends one command as a RESP array and returns the raw bytes of its reply.
+func (c *Conn) Do(args ...string) string {
+	c.t.Helper()
+	c.Send(string(Command(args...)))
+	return c.ReadRaw()
+}
+
+// Command encodes args as a RESP array.
+func Command(args ...string) []byte {
+	bs := make([][]byte, len(args))
+	for i, a := range args {
+		bs[i] = []byte(a)
+	}
+	return resp.AppendCommand(nil, bs...)
+}
+
+// ReadRaw reads exactly one reply and returns its bytes as sent.
+func (c *Conn) ReadRaw() string {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var raw bytes.Buffer
+	if err := copyValue(c.br, &raw, 0); err != nil {
+		c.t.Fatalf("read reply: %v (so far %q)", err, raw.String())
+	}
+	return raw.String()
+}
+
+// ReadEOF asserts that the server closes the connection (after any bytes
+// still to come, which it returns).
+func (c *Conn) ReadEOF() string {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	rest, err := io.ReadAll(c.br)
+	if err != nil {
+		c.t.Fatalf("expected the server to close the connection: %v", err)
+	}
+	return string(rest)
+}
+
+// copyValue copies one RESP value's bytes from br to out, recursing into
+// aggregates, so tests can compare replies byte for byte.
+func copyValue(br *bufio.Reader, out *bytes.Buffer, depth int) error {
+	if depth > 64 {
+		return fmt.Errorf("reply nested too deep")
+	}
+	line, err := br.ReadString('\n')
+	if err != nil {
+		return err
+	}
+	out.WriteString(line)
+	if len(line) < 3 {
+		return fmt.Errorf("short line %q", line)
+	}
+	body := strings.TrimSuffix(line[1:], "\r\n")
+	switch line[0] {
+	case '$', '=', '!':
+		n, err := strconv.Atoi(body)
+		if err != nil || n < 0 {
+			return err
+		}
+		buf := make([]byte, n+2)
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return err
+		}
+		out.Write(buf)
+	case '*', '~', '>', '%', '|':
+		n, err := strconv.Atoi(body)
+		if err != nil || n < 0 {
+			return err
+		}
+		if line[0] == '%' || line[0] == '|' {
+			n *= 2
+		}
+		for i := 0; i < n; i++ {
+			if err := copyValue(br, out, depth+1); err != nil {
+				return err
+			}
+		}
+		if line[0] == '|' { // an attribute precedes the real value
+			return copyValue(br, out, depth+1)
+		}
+	}
+	return nil
+}
+
+// Pair is a gocache connection and a Redis connection that receive the
+// same bytes, for differential tests.
+type Pair struct {
+	Go, Redis *Conn
+}
+
+// DialPair connects to both servers.
+func DialPair(t testing.TB, gocacheAddr, redisAddr string) *Pair {
+	return &Pair{Go: Dial(t, gocacheAddr), Redis: Dial(t, redisAddr)}
+}
+
+// Same sends a command to both and fails the test unless the replies are
+// identical bytes. It returns the reply.
+func (p *Pair) Same(args ...string) string {
+	p.Go.t.Helper()
+	got, want := p.Go.Do(args...), p.Redis.Do(args...)
+	if got != want {
+		p.Go.t.Errorf("%q:\n gocache: %q\n   redis: %q", args, got, want)
+	}
+	return got
+}
+
+// SameRaw sends raw bytes to both and compares the next n replies.
+func (p *Pair) SameRaw(raw string, n int) {
+	p.Go.t.Helper()
+	p.Go.Send(raw)
+	p.Redis.Send(raw)
+	for i := 0; i < n; i++ {
+		got, want := p.Go.ReadRaw(), p.Redis.ReadRaw()
+		if got != want {
+			p.Go.t.Errorf("%q reply %d:\n gocache: %q\n   redis: %q", raw, i, got, want)
+		}
+	}
+}

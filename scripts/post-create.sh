@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Prepares a machine for working on gocache: Debian's redis-server and
+# redis-tools (Redis 7.0 on bookworm, the reference the tests compare against)
+# and the Go modules. The devcontainer runs it once after the container is
+# created; it works the same on any Debian or Ubuntu machine, as root or as a
+# user with sudo, and running it again changes nothing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# Root (CI, a plain container) runs apt-get directly; anyone else needs sudo.
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	sudo="sudo"
+fi
+
+# install_redis installs the two packages unless their programs are already
+# there, so a second run costs no apt-get update.
+install_redis() {
+	if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+		echo "redis: $(redis-server --version | cut -d' ' -f1-3)"
+		return
+	fi
+	if ! command -v apt-get >/dev/null; then
+		echo "post-create: no apt-get here; install redis-server and redis-cli 7 yourself" >&2
+		return 1
+	fi
+	# The package would start a system redis-server on port 6379, the port
+	# gocache itself uses. A policy-rc.d that says "no" (exit 101) stops
+	# maintainer scripts from starting services; it is removed afterwards and
+	# an existing one is left alone.
+	local policy=/usr/sbin/policy-rc.d
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+		$sudo chmod 755 "$policy"
+		trap "$sudo rm -f $policy" EXIT
+	fi
+	$sudo apt-get update -qq
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		redis-server redis-tools >/dev/null
+	echo "redis: $(redis-server --version | cut -d' ' -f1-3)"
+}
+
+install_redis
+
+if command -v go >/dev/null; then
+	go mod download
+	echo "go: $(go version | cut -d' ' -f3) and the modules in go.mod"
+else
+	echo "post-create: go is not on PATH; install Go 1.26 (see go.mod)" >&2
+	exit 1
+fi
