@@ -1,0 +1,230 @@
+package cache_test
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+)
+
+// fakeClock is the server's clock in tests: time moves only when the test
+// says so. The loop goroutine reads it, the test goroutine moves it.
+type fakeClock struct{ ms atomic.Int64 }
+
+func (c *fakeClock) Now() time.Time          { return time.UnixMilli(c.ms.Load()) }
+func (c *fakeClock) Advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
+
+// recorder keeps what the server propagated, as "db: ARG ARG ..." lines.
+type recorder struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (r *recorder) record(db int, args [][]byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))
+}
+
+// take returns what was recorded since the last call.
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.lines
+	r.lines = nil
+	return out
+}
+
+// startClocked runs a server whose clock starts at start (unix ms) and
+// records propagation.
+func startClocked(t *testing.T, start int64) (*server.Server, *fakeClock, *recorder) {
+	clock := &fakeClock{}
+	clock.ms.Store(start)
+	rec := &recorder{}
+	s := servertest.Start(t, func(s *server.Server) {
+		s.Now = clock.Now
+		s.Propagators = append(s.Propagators, rec.record)
+		cache.Register(s)
+	})
+	return s, clock, rec
+}
+
+// TestPropagatedForms checks what the AOF will see for each write: relative
+// times become absolute, SET ... GET loses GET, an EXPIRE into the past
+// becomes DEL, reads and writes that change nothing propagate nothing.
+func TestPropagatedForms(t *testing.T) {
+	const now = 1_700_000_000_000
+	s, _, rec := startClocked(t, now)
+	c := servertest.Dial(t, servertest.Addr(s))
+	abs := func(d int64) string { return strconv.FormatInt(now+d, 10) }
+	tests := []struct {
+		cmd  []string
+		want []string
+	}{
+		{[]string{"SET", "k", "v"}, []string{"0: SET k v"}},
+		{[]string{"SET", "k", "v", "EX", "10"}, []string{"0: SET k v PXAT " + abs(10_000)}},
+		{[]string{"set", "k", "v", "px", "10", "nx"}, nil},
+		{[]string{"SET", "k", "v", "PX", "10", "XX", "GET"}, []string{"0: SET k v PXAT " + abs(10)}},
+		{[]string{"SET", "k", "v", "PXAT", "1800000000000"}, []string{"0: SET k v PXAT 1800000000000"}},
+		{[]string{"SET", "k", "w", "get", "KEEPTTL", "GET"}, []string{"0: SET k w KEEPTTL"}},
+		{[]string{"SET", "k", "w", "EXAT", "1800000000"}, []string{"0: SET k w PXAT 1800000000000"}},
+		{[]string{"GET", "k"}, nil},
+		{[]string{"MSET", "a", "1", "b", "2"}, []string{"0: MSET a 1 b 2"}},
+		{[]string{"INCR", "a"}, []string{"0: INCR a"}},
+		{[]string{"INCRBY", "a", "x"}, nil},
+		{[]string{"APPEND", "b", "3"}, []string{"0: APPEND b 3"}},
+		{[]string{"EXPIRE", "a", "100"}, []string{"0: PEXPIREAT a " + abs(100_000)}},
+		{[]string{"PEXPIRE", "a", "100", "GT"}, nil},
+		{[]string{"pexpire", "a", "200000", "gt"}, []string{"0: PEXPIREAT a " + abs(200_000) + " gt"}},
+		{[]string{"EXPIREAT", "a", "1800000000"}, []string{"0: PEXPIREAT a 1800000000000"}},
+		{[]string{"pexpireat", "a", "1800000000001"}, []string{"0: pexpireat a 1800000000001"}},
+		{[]string{"EXPIRE", "nope", "100"}, nil},
+		{[]string{"PERSIST", "a"}, []string{"0: PERSIST a"}},
+		{[]string{"PERSIST", "a"}, nil},
+		{[]string{"EXPIRE", "a", "-1"}, []string{"0: DEL a"}},
+		{[]string{"DEL", "a", "nope"}, nil},
+		{[]string{"DEL", "b", "nope"}, []string{"0: DEL b nope"}},
+		{[]string{"FLUSHALL"}, []string{"0: FLUSHALL"}},
+		{[]string{"FLUSHALL"}, []string{"0: FLUSHALL"}},
+	}
+	for _, tt := range tests {
+		c.Do(tt.cmd...)
+		if got := rec.take(); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%q propagated %q, want %q", tt.cmd, got, tt.want)
+		}
+	}
+}
+
+// TestLazyExpiry moves the clock past a key's expiry: the next access
+// finds it gone and the AOF gets a DEL before anything else.
+func TestLazyExpiry(t *testing.T) {
+	const now = 1_700_000_000_000
+	s, clock, rec := startClocked(t, now)
+	c := servertest.Dial(t, servertest.Addr(s))
+	c.Do("SET", "k", "v", "PX", "1500")
+	c.Do("SET", "j", "v", "EX", "100")
+	rec.take()
+	if got := c.Do("PTTL", "k"); got != ":1500\r\n" {
+		t.Fatalf("PTTL = %q", got)
+	}
+	clock.Advance(1500 * time.Millisecond)
+	if got := c.Do("GET", "k"); got != "$1\r\nv\r\n" {
+		t.Fatalf("at exactly its expiry time GET = %q, want the value", got)
+	}
+	if got := c.Do("TTL", "k"); got != ":0\r\n" {
+		t.Fatalf("TTL = %q", got)
+	}
+	clock.Advance(time.Millisecond)
+	if got := c.Do("GET", "k"); got != "$-1\r\n" {
+		t.Fatalf("after expiry GET = %q", got)
+	}
+	if got := rec.take(); fmt.Sprint(got) != "[0: DEL k]" {
+		t.Fatalf("propagated %q", got)
+	}
+	if got := c.Do("DBSIZE"); got != ":1\r\n" {
+		t.Fatalf("DBSIZE = %q", got)
+	}
+	// DEL of an expired key replies 0: the key was already gone.
+	clock.Advance(100 * time.Second)
+	if got := c.Do("DEL", "j"); got != ":0\r\n" {
+		t.Fatalf("DEL of an expired key = %q", got)
+	}
+	if got := rec.take(); fmt.Sprint(got) != "[0: DEL j]" {
+		t.Fatalf("propagated %q", got)
+	}
+	if info := c.Do("INFO", "stats"); !strings.Contains(info, "expired_keys:2\r\n") {
+		t.Fatalf("INFO stats: %q", info)
+	}
+}
+
+// TestActiveExpiry lets the clock pass the expiry of many keys nobody
+// reads: the periodic task removes them. The test polls DBSIZE until the
+// task has run, with a deadline.
+func TestActiveExpiry(t *testing.T) {
+	const now = 1_700_000_000_000
+	s, clock, rec := startClocked(t, now)
+	c := servertest.Dial(t, servertest.Addr(s))
+	var cmds strings.Builder
+	for i := 0; i < 500; i++ {
+		cmds.Write(servertest.Command("SET", fmt.Sprint("v", i), "x", "PX", "100"))
+		cmds.Write(servertest.Command("SET", fmt.Sprint("p", i), "x"))
+	}
+	c.Send(cmds.String())
+	for i := 0; i < 1000; i++ {
+		c.ReadRaw()
+	}
+	rec.take()
+	clock.Advance(time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Do("DBSIZE") != ":500\r\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("DBSIZE still %q after 10s", c.Do("DBSIZE"))
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval
+	}
+	dels := 0
+	for _, line := range rec.take() {
+		if !strings.HasPrefix(line, "0: DEL v") {
+			t.Fatalf("unexpected propagation %q", line)
+		}
+		dels++
+	}
+	if dels != 500 {
+		t.Fatalf("%d DELs propagated, want 500", dels)
+	}
+	if got := c.Do("INFO", "keyspace"); !strings.Contains(got, "db0:keys=500,expires=0,avg_ttl=0\r\n") {
+		t.Fatalf("INFO keyspace: %q", got)
+	}
+}
+
+// TestExpiryWithRealClock uses the real clock: a key with a 50 ms time to
+// live disappears by itself, observed by polling with a deadline.
+func TestExpiryWithRealClock(t *testing.T) {
+	s, _ := startCache(t)
+	c := servertest.Dial(t, servertest.Addr(s))
+	c.Do("SET", "k", "v", "PX", "50")
+	if got := c.Do("EXISTS", "k"); got != ":1\r\n" {
+		t.Fatalf("EXISTS right after SET = %q", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for c.Do("DBSIZE") != ":0\r\n" {
+		if time.Now().After(deadline) {
+			t.Fatal("key with PX 50 still there after 5s")
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval
+	}
+	if got := c.Do("GET", "k"); got != "$-1\r\n" {
+		t.Fatalf("GET = %q", got)
+	}
+}
+
+// TestLoadingKeepsPastExpiries is what the AOF loader of a later chapter
+// relies on: while loading, keys do not expire and a PEXPIREAT in the past
+// is stored, not turned into a DEL.
+func TestLoadingKeepsPastExpiries(t *testing.T) {
+	var ca *cache.Cache
+	s := servertest.Start(t, func(s *server.Server) { ca = cache.Register(s); ca.Loading = true })
+	c := servertest.Dial(t, servertest.Addr(s))
+	c.Do("SET", "k", "v", "PXAT", "1000")
+	c.Do("SET", "j", "v")
+	if got := c.Do("PEXPIREAT", "j", "1000"); got != ":1\r\n" {
+		t.Fatalf("PEXPIREAT = %q", got)
+	}
+	if got := c.Do("DBSIZE"); got != ":2\r\n" {
+		t.Fatalf("DBSIZE while loading = %q", got)
+	}
+	done := make(chan struct{})
+	s.Loop.Post(func() { ca.Loading = false; close(done) })
+	<-done
+	if got := c.Do("MGET", "k", "j"); got != "*2\r\n$-1\r\n$-1\r\n" {
+		t.Fatalf("after loading MGET = %q", got)
+	}
+}

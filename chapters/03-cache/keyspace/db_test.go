@@ -1,0 +1,590 @@
+package keyspace
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// check verifies the DB's internal invariants: every linked entry sits
+// in the bucket its hash selects, the counts match, free slots are not
+// linked, and every key with a time to live is listed in vol once.
+func check(t testing.TB, db *DB) {
+	t.Helper()
+	linked := map[uint32]bool{}
+	expires := 0
+	for ti := 0; ti < 2; ti++ {
+		n := 0
+		for i, s := range db.ht[ti] {
+			if ti == 0 && db.rehashing && i < db.rehashIdx && s != 0 {
+				t.Fatalf("bucket %d below rehashIdx %d not empty", i, db.rehashIdx)
+			}
+			for ; s != 0; s = db.entry(s - 1).next {
+				e := db.entry(s - 1)
+				if linked[s-1] {
+					t.Fatalf("slot %d linked twice", s-1)
+				}
+				linked[s-1] = true
+				if e.Value == nil {
+					t.Fatalf("slot %d linked but free", s-1)
+				}
+				if got := db.hash(keyBytes(e.Key)) & uint64(len(db.ht[ti])-1); got != uint64(i) {
+					t.Fatalf("key %q in bucket %d, hashes to %d", e.Key, i, got)
+				}
+				if e.ExpireAt != 0 {
+					expires++
+					if e.meta&listedBit == 0 {
+						t.Fatalf("volatile key %q not listed", e.Key)
+					}
+				}
+				n++
+			}
+		}
+		if n != db.used[ti] {
+			t.Fatalf("table %d: %d entries linked, used = %d", ti, n, db.used[ti])
+		}
+	}
+	if expires != db.expires {
+		t.Fatalf("%d volatile keys, expires = %d", expires, db.expires)
+	}
+	listed := map[uint32]bool{}
+	for _, s := range db.vol {
+		if listed[s] {
+			t.Fatalf("slot %d listed twice", s)
+		}
+		listed[s] = true
+		if db.entry(s).meta&listedBit == 0 {
+			t.Fatalf("slot %d in vol without listedBit", s)
+		}
+	}
+	for f := db.free; f != 0; f = db.entry(f - 1).next {
+		if linked[f-1] {
+			t.Fatalf("free slot %d is linked", f-1)
+		}
+	}
+}
+
+func get(db *DB, key string, now int64) (string, bool) {
+	e := db.Lookup([]byte(key), now)
+	if e == nil {
+		return "", false
+	}
+	b, ok := e.Bytes()
+	if !ok {
+		return "", false
+	}
+	return string(b), true
+}
+
+func TestEntryIsLean(t *testing.T) {
+	if got := unsafe.Sizeof(Entry{}); got != 56 {
+		t.Fatalf("Entry is %d bytes, want 56", got)
+	}
+}
+
+func TestSetGetDelete(t *testing.T) {
+	tests := []struct {
+		name, key, val string
+	}{
+		{"plain", "foo", "bar"},
+		{"empty key", "", "v"},
+		{"empty value", "k", ""},
+		{"binary key", "a\x00b\r\n", "x"},
+		{"binary value", "bin", "\x00\r\n\xff"},
+		{"long value", "long", string(bytes.Repeat([]byte("ab"), 40000))},
+	}
+	db := New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db.SetString([]byte(tt.key), []byte(tt.val), 1)
+			got, ok := get(db, tt.key, 1)
+			if !ok || got != tt.val {
+				t.Fatalf("get %q = %q, %v; want %q", tt.key, got, ok, tt.val)
+			}
+		})
+	}
+	check(t, db)
+	if db.Len() != len(tests) {
+		t.Fatalf("Len = %d, want %d", db.Len(), len(tests))
+	}
+	for _, tt := range tests {
+		if !db.Delete([]byte(tt.key), 1) {
+			t.Fatalf("delete %q: not found", tt.key)
+		}
+		if db.Delete([]byte(tt.key), 1) {
+			t.Fatalf("delete %q twice: found", tt.key)
+		}
+		if _, ok := get(db, tt.key, 1); ok {
+			t.Fatalf("%q still there", tt.key)
+		}
+	}
+	check(t, db)
+	if db.Len() != 0 {
+		t.Fatalf("Len = %d after deleting all", db.Len())
+	}
+}
+
+func TestZeroValueDBWorks(t *testing.T) {
+	var db DB
+	if db.Lookup([]byte("x"), 1) != nil || db.Delete([]byte("x"), 1) || db.RandomEntry(1) != nil {
+		t.Fatal("empty DB found a key")
+	}
+	if c := db.Scan(0, 10, func(*Entry) { t.Fatal("scan of empty DB emitted") }); c != 0 {
+		t.Fatalf("scan cursor %d", c)
+	}
+	db.SetString([]byte("x"), []byte("1"), 1)
+	if v, _ := get(&db, "x", 1); v != "1" {
+		t.Fatalf("got %q", v)
+	}
+}
+
+func TestOtherValueTypes(t *testing.T) {
+	db := New()
+	type list struct{ items []string }
+	l := &list{items: []string{"a"}}
+	e := db.Set([]byte("l"), l, 1)
+	if _, ok := e.Bytes(); ok || e.IsString() {
+		t.Fatal("a list reads as a string")
+	}
+	if got := db.Lookup([]byte("l"), 1).Value; got != l {
+		t.Fatalf("Value = %v", got)
+	}
+	e.SetBytes([]byte("now a string"))
+	if b, ok := e.Bytes(); !ok || string(b) != "now a string" {
+		t.Fatalf("Bytes = %q, %v", b, ok)
+	}
+}
+
+func TestSetBytesReusesBufferOfSameSize(t *testing.T) {
+	db := New()
+	e := db.SetString([]byte("n"), []byte("1000"), 1)
+	vals := [][]byte{[]byte("1001"), []byte("1002")}
+	allocs := testing.AllocsPerRun(100, func() {
+		e.SetBytes(vals[0])
+		e.SetBytes(vals[1])
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per same-size overwrite", allocs)
+	}
+	e.SetBytes([]byte("12345"))
+	if b, _ := e.Bytes(); string(b) != "12345" {
+		t.Fatalf("got %q", b)
+	}
+}
+
+func TestAppendGrowsGeometrically(t *testing.T) {
+	db := New()
+	e := db.SetString([]byte("k"), nil, 1)
+	var want []byte
+	allocs := 0
+	for i := 0; i < 3000; i++ {
+		piece := []byte(fmt.Sprintf("<%d>", i))
+		before, _ := e.Bytes()
+		n := e.Append(piece)
+		after, _ := e.Bytes()
+		if len(before) > 0 && unsafe.SliceData(before) != unsafe.SliceData(after) {
+			allocs++
+		}
+		want = append(want, piece...)
+		if n != len(want) {
+			t.Fatalf("Append returned %d, want %d", n, len(want))
+		}
+	}
+	if got, _ := e.Bytes(); !bytes.Equal(got, want) {
+		t.Fatal("appended value differs")
+	}
+	if allocs > 20 {
+		t.Fatalf("%d reallocations for 3000 appends", allocs)
+	}
+	// A value set by SetBytes after growth keeps working.
+	e.SetBytes([]byte("short"))
+	e.Append([]byte("er"))
+	if got, _ := e.Bytes(); string(got) != "shorter" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestGrowCapIsAStepFunction(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 5, 31, 32, 33, 1000, 1<<20 - 1, 1 << 20, 1<<20 + 1, 5<<20 + 7} {
+		c := growCap(n)
+		if c < n {
+			t.Fatalf("growCap(%d) = %d < n", n, c)
+		}
+		for _, m := range []int{n + 1, (n + c) / 2, c} {
+			if m > n && m <= c && growCap(m) != c {
+				t.Fatalf("growCap(%d) = %d but growCap(%d) = %d", n, c, m, growCap(m))
+			}
+		}
+	}
+}
+
+func TestHooks(t *testing.T) {
+	db := New()
+	var log []string
+	db.BeforeWrite = func(key string, e *Entry) {
+		v := "<nil>"
+		if e != nil {
+			b, _ := e.Bytes()
+			v = string(b)
+		}
+		log = append(log, "write "+key+" "+v)
+	}
+	db.Expired = func(key string) { log = append(log, "expired "+key) }
+	db.BeforeFlush = func() { log = append(log, "flush") }
+
+	db.SetString([]byte("a"), []byte("1"), 1)
+	db.SetString([]byte("a"), []byte("2"), 1)
+	db.Lookup([]byte("a"), 1) // a read: no hook
+	db.LookupWrite([]byte("b"), 1)
+	e := db.SetString([]byte("t"), []byte("x"), 1)
+	db.SetExpire(e, 100)
+	db.Lookup([]byte("t"), 101)
+	db.Delete([]byte("a"), 101)
+	db.SetString([]byte("c"), []byte("3"), 101)
+	db.Flush()
+	want := []string{
+		"write a <nil>", "write a 1", "write b <nil>", "write t <nil>",
+		"write t x", "expired t", "write a 2", "write c <nil>", "flush",
+	}
+	if fmt.Sprint(log) != fmt.Sprint(want) {
+		t.Fatalf("hooks called\n%q\nwant\n%q", log, want)
+	}
+	if db.Len() != 0 || db.BeforeWrite == nil {
+		t.Fatal("Flush must empty the DB and keep the hooks")
+	}
+}
+
+func TestLookupTouchesLRU(t *testing.T) {
+	db := New()
+	db.SetString([]byte("k"), []byte("v"), 5_000)
+	if e := db.Lookup([]byte("k"), 9_999); e.LRU != 9 {
+		t.Fatalf("LRU = %d, want 9", e.LRU)
+	}
+	if e := db.Peek([]byte("k"), 50_000); e == nil || e.LRU != 9 {
+		t.Fatalf("Peek changed LRU to %d", e.LRU)
+	}
+	db.Touch = func(e *Entry, now int64) { e.LRU++ }
+	if e := db.Lookup([]byte("k"), 20_000); e.LRU != 10 {
+		t.Fatalf("LRU = %d with a Touch hook, want 10", e.LRU)
+	}
+}
+
+func TestRehashIsIncremental(t *testing.T) {
+	db := New()
+	for i := 0; i < 4; i++ {
+		db.SetString([]byte(fmt.Sprint(i)), nil, 1)
+	}
+	if db.rehashing {
+		t.Fatal("rehashing before the table is full")
+	}
+	db.SetString([]byte("4"), nil, 1)
+	if !db.rehashing || len(db.ht[1]) != 8 {
+		t.Fatalf("after 5 keys in 4 buckets: rehashing=%v, new size %d", db.rehashing, len(db.ht[1]))
+	}
+	// Grow to 1024 buckets and catch a rehash in progress with many
+	// buckets still to move: each lookup moves one bucket only.
+	for i := 5; i < 1025; i++ {
+		db.SetString([]byte(fmt.Sprint(i)), nil, 1)
+	}
+	if !db.rehashing || len(db.ht[0]) != 1024 || len(db.ht[1]) != 2048 {
+		t.Fatalf("rehashing=%v sizes %d/%d", db.rehashing, len(db.ht[0]), len(db.ht[1]))
+	}
+	before := db.rehashIdx
+	db.Lookup([]byte("7"), 1)
+	check(t, db)
+	if moved := db.rehashIdx - before; moved < 1 || moved > 11 {
+		t.Fatalf("one lookup moved rehashIdx by %d", moved)
+	}
+	steps := 0
+	for db.Rehash(1) {
+		steps++
+		check(t, db)
+		if steps > 2000 {
+			t.Fatal("rehash does not finish")
+		}
+	}
+	if steps < 100 {
+		t.Fatalf("rehash finished in %d steps of one bucket", steps)
+	}
+	check(t, db)
+	for i := 0; i < 1025; i++ {
+		if db.Lookup([]byte(fmt.Sprint(i)), 1) == nil {
+			t.Fatalf("key %d lost in rehash", i)
+		}
+	}
+	// Deleting down to < 10% fill shrinks the table.
+	for i := 0; i < 1020; i++ {
+		db.Delete([]byte(fmt.Sprint(i)), 1)
+	}
+	for db.Rehash(100) {
+	}
+	check(t, db)
+	if len(db.ht[0]) > 16 {
+		t.Fatalf("table of %d buckets for %d keys", len(db.ht[0]), db.Len())
+	}
+}
+
+func TestScanVisitsEveryKeyOnceWhenStable(t *testing.T) {
+	for _, n := range []int{1, 3, 100, 5000} {
+		db := New()
+		for i := 0; i < n; i++ {
+			db.SetString([]byte(fmt.Sprint(i)), nil, 1)
+		}
+		seen := map[string]int{}
+		cursor, calls := uint64(0), 0
+		for {
+			cursor = db.Scan(cursor, 10, func(e *Entry) { seen[e.Key]++ })
+			calls++
+			if cursor == 0 {
+				break
+			}
+		}
+		if len(seen) != n {
+			t.Fatalf("n=%d: scan saw %d keys", n, len(seen))
+		}
+		for k, c := range seen {
+			if c != 1 {
+				t.Fatalf("n=%d: key %s seen %d times with no changes", n, k, c)
+			}
+		}
+		if n >= 100 && calls < n/20 {
+			t.Fatalf("n=%d: %d calls with count 10", n, calls)
+		}
+	}
+}
+
+// TestScanGuaranteeWhileResizing is SCAN's promise: a key present for the
+// whole scan is returned, however the table grows and shrinks between
+// calls. Between calls the workload adds or deletes many other keys, so
+// the scan crosses expansions, shrinks and rehashes in progress.
+func TestScanGuaranteeWhileResizing(t *testing.T) {
+	for seed := uint64(1); seed <= 30; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		db := New()
+		stable := map[string]bool{}
+		for i := 0; i < 200+rng.IntN(300); i++ {
+			k := fmt.Sprintf("stable:%d", i)
+			stable[k] = true
+			db.SetString([]byte(k), nil, 1)
+		}
+		ever := map[string]bool{}
+		for k := range stable {
+			ever[k] = true
+		}
+		var churn []string
+		seen := map[string]bool{}
+		cursor, calls := uint64(0), 0
+		grow := true
+		for {
+			cursor = db.Scan(cursor, 1+rng.IntN(20), func(e *Entry) { seen[e.Key] = true })
+			calls++
+			if cursor == 0 {
+				break
+			}
+			if calls%7 == 0 {
+				grow = !grow
+			}
+			n := rng.IntN(400)
+			for i := 0; i < n; i++ {
+				if grow {
+					k := fmt.Sprintf("churn:%d:%d", calls, i)
+					db.SetString([]byte(k), nil, 1)
+					churn = append(churn, k)
+					ever[k] = true
+				} else if len(churn) > 0 {
+					j := rng.IntN(len(churn))
+					db.Delete([]byte(churn[j]), 1)
+					churn[j] = churn[len(churn)-1]
+					churn = churn[:len(churn)-1]
+				}
+			}
+			if calls > 100000 {
+				t.Fatal("scan does not end")
+			}
+		}
+		check(t, db)
+		for k := range stable {
+			if !seen[k] {
+				t.Fatalf("seed %d: stable key %s not returned (calls %d)", seed, k, calls)
+			}
+		}
+		for k := range seen {
+			if !ever[k] {
+				t.Fatalf("seed %d: scan returned %q that never existed", seed, k)
+			}
+		}
+	}
+}
+
+func TestLazyExpiry(t *testing.T) {
+	db := New()
+	var expired []string
+	db.Expired = func(k string) { expired = append(expired, k) }
+	e := db.SetString([]byte("k"), []byte("v"), 1000)
+	db.SetExpire(e, 2000)
+	if db.Expires() != 1 {
+		t.Fatalf("Expires = %d", db.Expires())
+	}
+	if _, ok := get(db, "k", 2000); !ok {
+		t.Fatal("key gone at exactly its expiry time; Redis keeps it until now > at")
+	}
+	if _, ok := get(db, "k", 2001); ok {
+		t.Fatal("key alive after its expiry time")
+	}
+	if db.Len() != 0 || db.Expires() != 0 || len(expired) != 1 {
+		t.Fatalf("Len %d Expires %d expired %v", db.Len(), db.Expires(), expired)
+	}
+	// now = 0 never expires (AOF loading).
+	e = db.SetString([]byte("k"), []byte("v"), 1000)
+	db.SetExpire(e, 2000)
+	if db.Lookup([]byte("k"), 0) == nil {
+		t.Fatal("expired with now = 0")
+	}
+	// Overwriting clears the TTL; Persist reports whether there was one.
+	e = db.SetString([]byte("k"), []byte("w"), 1000)
+	if e.ExpireAt != 0 || db.Expires() != 0 || db.Persist(e) {
+		t.Fatal("SetString kept the TTL")
+	}
+	db.SetExpire(e, 5000)
+	if !db.Persist(e) || db.Expires() != 0 {
+		t.Fatal("Persist")
+	}
+	check(t, db)
+}
+
+func TestActiveExpire(t *testing.T) {
+	const now = 1_000_000
+	tests := []struct {
+		name              string
+		volatile, expired int
+		wantAllGone       bool
+	}{
+		{"all expired", 5000, 5000, true},
+		{"most expired", 5000, 4000, false},
+		{"none expired", 5000, 0, false},
+		{"few keys", 5, 5, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := New()
+			fired := 0
+			db.Expired = func(string) { fired++ }
+			for i := 0; i < 1000; i++ { // keys without TTL are never looked at
+				db.SetString([]byte(fmt.Sprint("p", i)), nil, now)
+			}
+			for i := 0; i < tt.volatile; i++ {
+				e := db.SetString([]byte(fmt.Sprint("v", i)), nil, now)
+				at := int64(now + 1000)
+				if i < tt.expired {
+					at = now - 1
+				}
+				db.SetExpire(e, at)
+			}
+			n := db.ActiveExpire(now, time.Minute)
+			check(t, db)
+			if n != fired || db.Len() != 1000+tt.volatile-n {
+				t.Fatalf("removed %d, hook fired %d, Len %d", n, fired, db.Len())
+			}
+			if tt.wantAllGone && n != tt.expired {
+				t.Fatalf("removed %d of %d expired keys", n, tt.expired)
+			}
+			if tt.expired == 0 && n != 0 {
+				t.Fatalf("removed %d live keys", n)
+			}
+			// Repeated cycles keep removing until few expired keys remain
+			// (the loop stops once <= 10% of a sample is expired).
+			for i := 0; i < 1000 && db.ActiveExpire(now, time.Minute) > 0; i++ {
+			}
+			left := db.Len() - 1000 - (tt.volatile - tt.expired)
+			if left*100 > (tt.volatile-tt.expired+left)*acceptableStale+keysPerLoop {
+				t.Fatalf("%d expired keys left", left)
+			}
+		})
+	}
+}
+
+func TestActiveExpireStopsAtBudget(t *testing.T) {
+	db := New()
+	for i := 0; i < 200_000; i++ {
+		db.SetExpire(db.SetString([]byte(fmt.Sprint(i)), nil, 1), 5)
+	}
+	n := db.ActiveExpire(10, time.Nanosecond)
+	if n == 0 || n == 200_000 {
+		t.Fatalf("a 1ns budget removed %d keys, want some but not all", n)
+	}
+	check(t, db)
+}
+
+func TestActiveExpireDropsStaleListings(t *testing.T) {
+	db := New()
+	for i := 0; i < 100; i++ {
+		e := db.SetString([]byte(fmt.Sprint(i)), nil, 1)
+		db.SetExpire(e, 1000)
+		db.Persist(e)
+	}
+	if len(db.vol) != 100 || db.Expires() != 0 {
+		t.Fatalf("vol %d expires %d", len(db.vol), db.Expires())
+	}
+	// Keys that come back with a TTL reuse their listing.
+	e := db.Lookup([]byte("7"), 1)
+	db.SetExpire(e, 5)
+	db.SetExpire(e, 6)
+	if len(db.vol) != 100 {
+		t.Fatalf("vol grew to %d", len(db.vol))
+	}
+	db.ActiveExpire(10, time.Minute)
+	if len(db.vol) >= 100 || db.Len() != 99 {
+		t.Fatalf("vol %d Len %d after active expiry", len(db.vol), db.Len())
+	}
+	check(t, db)
+}
+
+func TestRandomEntry(t *testing.T) {
+	db := New()
+	for i := 0; i < 50; i++ {
+		db.SetString([]byte(fmt.Sprint(i)), nil, 1)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 5000; i++ {
+		seen[db.RandomEntry(1).Key] = true
+	}
+	if len(seen) != 50 {
+		t.Fatalf("RandomEntry reached %d of 50 keys", len(seen))
+	}
+	// Mostly-free slab: the bucket fallback still finds the survivors.
+	for i := 0; i < 50; i++ {
+		if i != 17 && i != 33 {
+			db.Delete([]byte(fmt.Sprint(i)), 1)
+		}
+	}
+	seen = map[string]bool{}
+	for i := 0; i < 500; i++ {
+		seen[db.RandomEntry(1).Key] = true
+	}
+	if len(seen) != 2 || !seen["17"] || !seen["33"] {
+		t.Fatalf("RandomEntry saw %v", seen)
+	}
+	// Expired keys are removed, never returned.
+	db.SetExpire(db.Lookup([]byte("17"), 1), 5)
+	db.SetExpire(db.Lookup([]byte("33"), 1), 5)
+	if e := db.RandomVolatile(3); e == nil {
+		t.Fatal("RandomVolatile found nothing")
+	}
+	if e := db.RandomEntry(10); e != nil || db.Len() != 0 {
+		t.Fatalf("RandomEntry returned %v, Len %d", e, db.Len())
+	}
+}
+
+func TestRemove(t *testing.T) {
+	db := New()
+	e := db.SetString([]byte("k"), []byte("v"), 1)
+	db.SetExpire(e, 100)
+	db.Remove(e)
+	if db.Len() != 0 || db.Expires() != 0 {
+		t.Fatalf("Len %d Expires %d", db.Len(), db.Expires())
+	}
+	check(t, db)
+}

@@ -1,0 +1,164 @@
+package keyspace
+
+import "unsafe"
+
+// Entry is one key of a DB. Entries live in fixed-size chunks owned by
+// the DB (a slab), so an entry costs no allocation of its own and the
+// hash table links entries by slot number instead of by pointer.
+//
+// A *Entry returned by a DB method stays valid until the next call that
+// can remove or insert a key (Set, SetString, Delete, Remove, Flush, a
+// lookup of an expired key, ActiveExpire, RandomEntry). After that the
+// slot may hold another key.
+type Entry struct {
+	Key string
+
+	// Value is the key's value for every type except strings; a string
+	// is kept in a compact form that only Bytes, SetBytes and Append
+	// read and write (one allocation: the bytes themselves). Other types
+	// (later chapters: lists, hashes, sets, sorted sets) are stored here
+	// as pointers, which an interface holds without allocating.
+	Value any
+
+	ExpireAt int64  // unix time in milliseconds; 0 = no expiry
+	LRU      uint32 // access clock (LRUClock) or LFU data, for eviction and OBJECT
+	Mark     uint32 // belongs to the AOF rewrite; DB.NewMark for new keys, never read here
+
+	next uint32 // slot+1 of the next entry in the bucket chain (or the free list); 0 ends it
+	meta uint32 // string length, grown flag, listed flag: see the constants below
+}
+
+const (
+	// lenMask keeps the string length in meta's low 30 bits: enough for
+	// Redis's 512 MB proto-max-bulk-len, with room to spare.
+	lenMask = 1<<30 - 1
+	// grownBit marks a string buffer whose capacity is growCap(len)
+	// (made by Append) rather than exactly len (made by SetBytes).
+	grownBit = 1 << 30
+	// listedBit belongs to the slot, not the key: the slot's number is in
+	// DB.vol. It survives the key's removal so the slot is never listed
+	// twice; ActiveExpire clears it when it drops a stale listing.
+	listedBit = 1 << 31
+
+	// MaxLen is the longest string an entry can hold.
+	MaxLen = lenMask
+)
+
+// str is the compact string form stored in Entry.Value: a pointer to the
+// first byte; the length sits in Entry.meta. A pointer-shaped type is
+// held by an interface without allocating, so a string value costs
+// exactly its bytes (a 32-byte value is one 32-byte allocation).
+type str *byte
+
+// emptyByte stands for the empty string (a nil pointer would do, but a
+// fixed address keeps Bytes from returning nil for a present value).
+var emptyByte byte
+
+// Bytes returns the value if it is a string. The slice aliases the
+// entry's buffer: it is valid until the next write to this entry, and
+// must not be modified.
+func (e *Entry) Bytes() (b []byte, ok bool) {
+	p, ok := e.Value.(str)
+	if !ok {
+		return nil, false
+	}
+	return unsafe.Slice((*byte)(p), e.meta&lenMask), true
+}
+
+// IsString reports whether the value is a string.
+func (e *Entry) IsString() bool {
+	_, ok := e.Value.(str)
+	return ok
+}
+
+// SetBytes makes the value the string b (copied). It reuses the current
+// buffer when b fits it exactly as a fresh one would (same length for an
+// exact buffer, same capacity class for a grown one), so overwriting a
+// value with one of the same size, as INCR usually does, allocates
+// nothing.
+func (e *Entry) SetBytes(b []byte) {
+	n := len(b)
+	if n > MaxLen {
+		panic("keyspace: string longer than MaxLen")
+	}
+	if p, ok := e.Value.(str); ok && n > 0 {
+		cur := int(e.meta & lenMask)
+		if (e.meta&grownBit == 0 && n == cur) || (e.meta&grownBit != 0 && growCap(n) == growCap(cur)) {
+			copy(unsafe.Slice((*byte)(p), n), b)
+			e.meta = e.meta&^lenMask | uint32(n)
+			return
+		}
+	}
+	e.meta &= listedBit
+	if n == 0 {
+		e.Value = str(&emptyByte)
+		return
+	}
+	buf := make([]byte, n)
+	copy(buf, b)
+	e.Value = str(&buf[0])
+	e.meta |= uint32(n)
+}
+
+// Append appends b to the string value (an absent or non-string value
+// counts as empty) and returns the new length. Like Redis's sds, the
+// buffer grows to twice the length (1 MB steps above 1 MB), so a
+// sequence of APPENDs costs amortized O(1) per byte.
+func (e *Entry) Append(b []byte) int {
+	cur, ok := e.Bytes()
+	n := len(cur) + len(b)
+	if n > MaxLen {
+		panic("keyspace: string longer than MaxLen")
+	}
+	if len(b) == 0 {
+		if !ok {
+			e.SetBytes(nil)
+		}
+		return n
+	}
+	if ok && e.meta&grownBit != 0 && n <= growCap(len(cur)) {
+		p := (*byte)(e.Value.(str))
+		copy(unsafe.Slice(p, n)[len(cur):], b)
+		e.meta = e.meta&^lenMask | uint32(n)
+		return n
+	}
+	buf := make([]byte, n, growCap(n))
+	copy(buf, cur)
+	copy(buf[len(cur):], b)
+	e.Value = str(&buf[0])
+	e.meta = e.meta&listedBit | grownBit | uint32(n)
+	return n
+}
+
+// growCap is the capacity of a grown buffer holding n bytes. It is a
+// step function (next power of two below 1 MB, next 1 MB multiple
+// above), so the capacity can be recomputed from the length instead of
+// being stored: for every m in (n, growCap(n)], growCap(m) == growCap(n).
+func growCap(n int) int {
+	const mb = 1 << 20
+	if n >= mb {
+		return (n + mb - 1) &^ (mb - 1)
+	}
+	c := 1
+	for c < n {
+		c <<= 1
+	}
+	return c
+}
+
+// IsExpired reports whether the key's time to live has passed at now
+// (unix ms). As in Redis, a key is still alive at exactly ExpireAt.
+// now <= 0 means "never expire", which is what loading an AOF wants.
+func (e *Entry) IsExpired(now int64) bool {
+	return now > 0 && e.ExpireAt != 0 && now > e.ExpireAt
+}
+
+// LRUClock is Redis's LRU clock: seconds, in 24 bits. Lookups store it in
+// Entry.LRU unless DB.Touch says otherwise.
+func LRUClock(now int64) uint32 {
+	return uint32(now/1000) & LRUClockMax
+}
+
+// LRUClockMax is the largest LRUClock value; the clock wraps after it
+// (about 194 days), as Redis's does.
+const LRUClockMax = 1<<24 - 1
