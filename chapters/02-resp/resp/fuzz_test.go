@@ -61,8 +61,9 @@ func feed(t *testing.T, data []byte, unauth bool, chunk int) parsed {
 				}
 				break
 			}
+			quoted := view[0] != '*' && bytes.ContainsAny(view[:n], "\"'")
 			for _, a := range args {
-				if !within(a, view[:n]) {
+				if !quoted && !within(a, view[:n]) {
 					t.Fatalf("argument %q is not inside the frame", a)
 				}
 			}

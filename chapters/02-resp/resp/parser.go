@@ -71,8 +71,10 @@ type Parser struct {
 // n, the bytes it used.
 //
 // The arguments are slices of buf, valid until the caller consumes or
-// overwrites those bytes. Multibulk arguments are buf's bytes untouched;
-// quoted inline arguments are decoded in place, inside buf.
+// overwrites those bytes. buf itself is never modified: multibulk and
+// plain inline arguments are views of it, and the arguments of an inline
+// line with quotes are decoded into a copy of that line (typed by hand, so
+// rare and short).
 //
 // An incomplete frame returns n == 0 and a nil error: the caller reads
 // more, appends it to the same buffer (whose start must not move past the
@@ -266,7 +268,14 @@ func (p *Parser) inline(buf []byte, argv [][]byte) ([][]byte, bool, error) {
 	if end > 0 && buf[end-1] == '\r' {
 		end--
 	}
-	argv, ok := splitInPlace(buf[:end], argv)
+	line := buf[:end]
+	if bytes.ContainsAny(line, "\"'") {
+		// Quotes are decoded in place; do it on a copy so buf keeps the
+		// bytes as they arrived. A server that parses the same input twice
+		// (a client resumed after blocking) must see the original quotes.
+		line = bytes.Clone(line)
+	}
+	argv, ok := splitInPlace(line, argv)
 	if !ok {
 		return argv, false, protoErr("Protocol error: unbalanced quotes in request")
 	}

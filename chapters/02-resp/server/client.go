@@ -36,14 +36,20 @@ type Client struct {
 	Created       time.Time
 	LastActive    time.Time
 	LastCmd       *Command
+	// Reply is CLIENT REPLY's state: whether this client's replies are sent.
+	Reply ReplyMode
 
 	// Ctx holds state that later layers attach (MULTI queue, subscriptions...).
-	Ctx any
+	// A layer that shares the server with others keeps its state in a
+	// Slot instead.
+	Ctx   any
+	slots []any // per-layer state, indexed by Slot
 
 	parser   resp.Parser
 	argv     [][]byte  // arguments of every command parsed this turn, back to back
 	scratch  [][]byte  // one command's arguments from the parser
 	cmds     []cmdSpan // where each parsed command sits in argv and in the input
+	more     bool      // input left unparsed on purpose (one command at a time before AUTH)
 	readErr  error     // from the last Fill
 	parseErr error     // a protocol error after the parsed commands
 
@@ -51,6 +57,23 @@ type Client struct {
 	propagated bool
 	blocked    bool
 	closeAfter bool
+}
+
+// ReplyMode says whether a client's replies are sent (CLIENT REPLY).
+type ReplyMode uint8
+
+const (
+	ReplyOn       ReplyMode = iota
+	ReplyOff                // CLIENT REPLY OFF: drop every reply
+	ReplySkipNext           // CLIENT REPLY SKIP was just called: its own reply is dropped, then ReplySkip
+	ReplySkip               // drop the reply to this command only
+)
+
+// SetAuthenticated sets whether the client has authenticated, and with it
+// the parser's tighter limits for clients that have not (RESET, AUTH).
+func (c *Client) SetAuthenticated(ok bool) {
+	c.Authenticated = ok
+	c.parser.Unauthenticated = !ok
 }
 
 // cmdSpan locates one parsed command: its arguments argv[from:to], and the
@@ -111,3 +134,31 @@ func (c *Client) Unblock() {
 
 // Blocked reports whether the client waits in a blocking command.
 func (c *Client) Blocked() bool { return c.blocked }
+
+// Slot names one layer's per-client state (the MULTI queue, the
+// subscriptions), so that several layers can each keep theirs on the
+// client without sharing Ctx. Server.NewSlot hands them out at
+// registration; a client that never uses a layer pays nothing for it.
+type Slot int
+
+// NewSlot reserves a per-client slot for a layer.
+func (s *Server) NewSlot() Slot {
+	s.slots++
+	return Slot(s.slots - 1)
+}
+
+// Slot returns what a layer stored in slot k, or nil.
+func (c *Client) Slot(k Slot) any {
+	if int(k) < len(c.slots) {
+		return c.slots[k]
+	}
+	return nil
+}
+
+// SetSlot stores a layer's state in slot k (nil clears it).
+func (c *Client) SetSlot(k Slot, v any) {
+	for int(k) >= len(c.slots) {
+		c.slots = append(c.slots, nil)
+	}
+	c.slots[k] = v
+}

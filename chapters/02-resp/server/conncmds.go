@@ -51,7 +51,7 @@ func hello(c *Client) {
 	next := 1
 	if len(args) >= 2 {
 		v, err := strconv.ParseInt(string(args[1]), 10, 64)
-		if err != nil {
+		if err != nil || strconv.FormatInt(v, 10) != string(args[1]) { // Redis's strict string2ll: no "+3", no "03"
 			c.Error("ERR Protocol version is not an integer or out of range")
 			return
 		}
@@ -72,6 +72,11 @@ func hello(c *Client) {
 			user, pass = args[j+1], args[j+2]
 			j += 2
 		case strings.EqualFold(opt, "SETNAME") && more >= 1:
+			// Redis checks the name as it meets the option, before AUTH.
+			if !validName(args[j+1]) {
+				c.Error(errClientName)
+				return
+			}
 			name, setName = args[j+1], true
 			j++
 		default:
@@ -114,13 +119,24 @@ func hello(c *Client) {
 // SetName validates and sets the client name (CLIENT SETNAME, HELLO
 // SETNAME); on a bad name it replies the error and returns false.
 func (c *Client) SetName(name []byte) bool {
+	if !validName(name) {
+		c.Error(errClientName)
+		return false
+	}
+	c.Name = string(name)
+	return true
+}
+
+const errClientName = "ERR Client names cannot contain spaces, newlines or special characters."
+
+// validName allows the printable ASCII characters but space, as Redis's
+// validateClientName does, so CLIENT LIST stays one line per client.
+func validName(name []byte) bool {
 	for _, ch := range name {
 		if ch < '!' || ch > '~' {
-			c.Error("ERR Client names cannot contain spaces, newlines or special characters.")
 			return false
 		}
 	}
-	c.Name = string(name)
 	return true
 }
 

@@ -25,7 +25,35 @@ func (s *Server) AddInfo(title string, inDefault bool, write func(b *bytes.Buffe
 			return
 		}
 	}
-	s.info = append(s.info, infoSection{title, inDefault, write})
+	// Keep Redis's section order whatever order the layers register in,
+	// so that INFO reads like Redis's; sections Redis does not have go last.
+	sec := infoSection{title, inDefault, write}
+	at := len(s.info)
+	if r := infoRank(title); r < len(infoOrder) {
+		for i := range s.info {
+			if infoRank(s.info[i].title) > r {
+				at = i
+				break
+			}
+		}
+	}
+	s.info = append(s.info, infoSection{})
+	copy(s.info[at+1:], s.info[at:])
+	s.info[at] = sec
+}
+
+// infoOrder is the order of Redis 7.0's INFO sections.
+var infoOrder = []string{"server", "clients", "memory", "persistence", "stats", "replication",
+	"cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"}
+
+// infoRank is a section's place in infoOrder, len(infoOrder) if absent.
+func infoRank(title string) int {
+	for i, t := range infoOrder {
+		if strings.EqualFold(t, title) {
+			return i
+		}
+	}
+	return len(infoOrder)
 }
 
 // Info renders the sections a client asked for, in registration order, in

@@ -7,6 +7,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"sort"
@@ -62,6 +63,33 @@ type Server struct {
 	OnShutdown []func()
 	// OnResetStat hooks clear a layer's own counters on CONFIG RESETSTAT.
 	OnResetStat []func()
+	// OnReject hooks see a command refused before it ran (unknown name,
+	// wrong arity, NOAUTH, a failed Check), with the error reply; each
+	// returns the reply to send, msg itself or a replacement. MULTI marks
+	// its transaction failed here, and turns a refused EXEC into EXECABORT.
+	OnReject []func(c *Client, msg string) string
+	// Intercept, when set, sees each command that passed every check just
+	// before it would run; returning true means it took the command and
+	// wrote the reply itself (MULTI queues commands and replies +QUEUED).
+	Intercept func(c *Client, cmd *Command) bool
+	// Hold hooks run before each command is looked at (cmd is nil for an
+	// unknown name). One that returns true has postponed the command: it
+	// must have called c.Block, and the command stays in the input and runs
+	// again after c.Unblock (CLIENT PAUSE).
+	Hold []func(c *Client, cmd *Command) bool
+	// AfterCall hooks run after a command ran, with its arguments still in
+	// c.Args (MONITOR feeds its watchers from here, as Redis's call() does),
+	// once its changes are propagated: WATCH forgets there the keys a
+	// command looked up for writing but did not change.
+	AfterCall []func(c *Client, cmd *Command)
+	// AfterWrite hooks run after output was added to a client's connection:
+	// out is one command's reply or one pushed message. The output buffer
+	// limits and the error statistics look at it there.
+	AfterWrite []func(c *Client, out []byte)
+	// MaxBulkLen is the largest bulk argument new clients may send
+	// (proto-max-bulk-len); 0 means resp.MaxBulkLen. SetMaxBulkLen also
+	// changes it for the connected clients.
+	MaxBulkLen int64
 
 	QueryBufferLimit int
 	Dirty            int64 // changes since start, like Redis's server.dirty
@@ -69,6 +97,7 @@ type Server struct {
 
 	clients map[int64]*Client
 	nextID  int64
+	slots   int // per-client slots handed out by NewSlot
 	info    []infoSection
 	reply   resp.Writer // the shared reply buffer every Client.W points to
 	push    resp.Writer // for writing to a client other than the running one
@@ -158,6 +187,7 @@ func (s *Server) Open(conn *reactor.Conn) {
 	c := &Client{ID: s.nextID, Conn: conn, Srv: s, Proto: 2, W: &s.reply, Created: now, LastActive: now}
 	c.Authenticated = s.RequirePass == ""
 	c.parser.Unauthenticated = !c.Authenticated
+	c.parser.MaxBulkLen = s.MaxBulkLen
 	conn.Ctx = c
 	s.clients[c.ID] = c
 	s.Stats.Connections++
@@ -227,7 +257,10 @@ func (c *Client) parse() {
 			return
 		}
 		if n == 0 {
-			if need := c.parser.Need(); need > 0 {
+			// Grow may move the buffer's bytes to its front: only when no
+			// parsed command (argv) points into them yet. Otherwise the
+			// room is made on the next read, after they were consumed.
+			if need := c.parser.Need(); need > 0 && off == 0 {
 				c.Conn.Grow(need)
 			}
 			return
@@ -236,6 +269,13 @@ func (c *Client) parse() {
 		from := len(c.argv)
 		c.argv = append(c.argv, args...)
 		c.cmds = append(c.cmds, cmdSpan{from: from, to: len(c.argv), end: off})
+		if c.parser.Unauthenticated && off < len(in) {
+			// Before AUTH the parser applies Redis's tight limits; cut one
+			// command at a time so the commands after a successful AUTH
+			// in the same read are parsed with the normal ones.
+			c.more = true
+			return
+		}
 	}
 }
 
@@ -252,6 +292,9 @@ func (s *Server) processInput(c *Client) {
 			break
 		}
 		c.Args = c.argv[span.from:span.to]
+		if len(c.Args) > 0 && len(s.Hold) > 0 && s.hold(c) {
+			break
+		}
 		if len(c.Args) > 0 {
 			s.execute(c)
 		}
@@ -259,6 +302,10 @@ func (s *Server) processInput(c *Client) {
 		done++
 	}
 	c.Args = nil
+	if c.more {
+		c.more = false
+		conn.Requeue()
+	}
 	if consumed > 0 {
 		s.Stats.NetInputBytes += int64(consumed)
 		conn.Consume(consumed)
@@ -298,14 +345,29 @@ func (s *Server) execute(c *Client) {
 	s.reply.Proto = c.Proto
 	c.LastActive = s.Now()
 	if msg := s.check(c); msg != "" {
+		for _, hook := range s.OnReject {
+			msg = hook(c, msg)
+		}
 		s.Stats.ErrorReplies++
 		c.W.Error(msg)
-	} else {
+	} else if s.Intercept == nil || !s.Intercept(c, c.LastCmd) {
 		s.Call(c, c.LastCmd)
+	}
+	switch c.Reply {
+	case ReplyOff:
+		s.reply.B = s.reply.B[:0]
+	case ReplySkip:
+		s.reply.B = s.reply.B[:0]
+		c.Reply = ReplyOn
+	case ReplySkipNext:
+		c.Reply = ReplySkip
 	}
 	if len(s.reply.B) > 0 {
 		s.Stats.NetOutputBytes += int64(len(s.reply.B))
 		c.Conn.Write(s.reply.B)
+		for _, hook := range s.AfterWrite {
+			hook(c, s.reply.B)
+		}
 	}
 	if c.closeAfter {
 		c.Conn.Close()
@@ -315,12 +377,7 @@ func (s *Server) execute(c *Client) {
 // check finds the command and decides whether it may run. It returns the
 // error reply when it may not.
 func (s *Server) check(c *Client) string {
-	cmd := s.Commands.Lookup(c.Args[0])
-	if cmd != nil && len(cmd.Subcommands) > 0 && len(c.Args) >= 2 {
-		if sub := cmd.Subcommands.Lookup(c.Args[1]); sub != nil {
-			cmd = sub
-		}
-	}
+	cmd := s.lookup(c.Args)
 	c.LastCmd = cmd
 	if cmd == nil {
 		return unknownCommand(c.Args)
@@ -342,10 +399,40 @@ func (s *Server) check(c *Client) string {
 	return ""
 }
 
+// lookup finds the command (or subcommand) args call, nil if unknown.
+func (s *Server) lookup(args [][]byte) *Command {
+	cmd := s.Commands.Lookup(args[0])
+	if cmd != nil && len(cmd.Subcommands) > 0 && len(args) >= 2 {
+		if sub := cmd.Subcommands.Lookup(args[1]); sub != nil {
+			cmd = sub
+		}
+	}
+	return cmd
+}
+
+// hold asks the Hold hooks whether the client's next command must wait.
+func (s *Server) hold(c *Client) bool {
+	cmd := s.lookup(c.Args)
+	for _, h := range s.Hold {
+		if h(c, cmd) {
+			return true
+		}
+	}
+	return false
+}
+
+// SetMaxBulkLen changes proto-max-bulk-len for new and connected clients.
+func (s *Server) SetMaxBulkLen(n int64) {
+	s.MaxBulkLen = n
+	for _, c := range s.clients {
+		c.parser.MaxBulkLen = n
+	}
+}
+
 // unknownCommand builds Redis's reply for a name it does not know, quoting
 // the first arguments the way Redis does (at most about 128 bytes of them).
 func unknownCommand(args [][]byte) string {
-	name := args[0]
+	name := cString(args[0])
 	if len(name) > 128 {
 		name = name[:128]
 	}
@@ -355,6 +442,7 @@ func unknownCommand(args [][]byte) string {
 		if quoted >= 128 {
 			break
 		}
+		arg = cString(arg)
 		if room := 128 - quoted; len(arg) > room {
 			arg = arg[:room]
 		}
@@ -365,9 +453,19 @@ func unknownCommand(args [][]byte) string {
 	return msg
 }
 
+// cString cuts b at its first NUL byte: Redis formats these names with
+// printf's %s, which stops there.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
+}
+
 // Call runs a command that passed every check, like Redis's call(): it
 // keeps the statistics and hands what the command changed to the
-// propagators, so no command can forget the AOF.
+// propagators, so no command can forget the AOF. EXEC calls it again for
+// each queued command, with c.Args and c.LastCmd set to that command.
 func (s *Server) Call(c *Client, cmd *Command) {
 	c.propagated, c.prop = false, nil
 	mark := len(s.reply.B)
@@ -384,6 +482,9 @@ func (s *Server) Call(c *Client, cmd *Command) {
 		s.Dirty++
 		s.Propagate(c.DB, c.prop)
 		c.propagated, c.prop = false, nil
+	}
+	for _, hook := range s.AfterCall {
+		hook(c, cmd)
 	}
 }
 
@@ -405,4 +506,7 @@ func (s *Server) WriteTo(c *Client, fn func(w *resp.Writer)) {
 	fn(&s.push)
 	s.Stats.NetOutputBytes += int64(len(s.push.B))
 	c.Conn.Write(s.push.B)
+	for _, hook := range s.AfterWrite {
+		hook(c, s.push.B)
+	}
 }

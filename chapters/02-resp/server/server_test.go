@@ -64,6 +64,10 @@ func TestRepliesMatchRedis(t *testing.T) {
 		{"config get arity", "CONFIG GET\r\n", 1},
 		{"command unknown subcommand", "COMMAND FOO\r\n", 1},
 		{"info unknown section", "INFO nosuch\r\n", 1},
+		{"hello plus sign", "HELLO +3\r\n", 1},
+		{"hello leading zero", "HELLO 03\r\n", 1},
+		{"hello bad name before auth", "*7\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$7\r\nSETNAME\r\n$3\r\na b\r\n$4\r\nAUTH\r\n$3\r\nbob\r\n$2\r\npw\r\n", 1},
+		{"unknown with NUL", "*3\r\n$3\r\nF\x00O\r\n$3\r\na\x00b\r\n$1\r\nc\r\n", 1},
 		{"quit", "QUIT\r\n", 1},
 	}
 	for _, tt := range tests {
@@ -260,4 +264,14 @@ func TestMaxClientsAdmit(t *testing.T) {
 	if got := second.ReadEOF(); got != "-ERR max number of clients reached\r\n" {
 		t.Fatalf("second client: %q", got)
 	}
+}
+
+// With a password set, Redis applies its tight pre-AUTH limits only until
+// AUTH succeeds, even for commands pipelined behind AUTH in the same write.
+func TestPipelinedAfterAuthUsesNormalLimits(t *testing.T) {
+	redisAddr := servertest.StartRedis(t, "--requirepass", "pw")
+	s := servertest.Start(t, func(s *server.Server) { s.RequirePass = "pw" })
+	p := servertest.DialPair(t, servertest.Addr(s), redisAddr)
+	long := string(servertest.Command("PING", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"))
+	p.SameRaw("ECHO x\r\nNOSUCH\r\nAUTH pw\r\n"+long+"PING\r\n", 5)
 }

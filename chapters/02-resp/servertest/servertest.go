@@ -102,7 +102,8 @@ func FreePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// WaitPing polls addr with PING until it answers +PONG or the deadline
+// WaitPing polls addr with PING until it answers (+PONG, or NOAUTH from a
+// server with a password) or the deadline
 // passes.
 func WaitPing(t testing.TB, addr string, within time.Duration) {
 	t.Helper()
@@ -114,7 +115,7 @@ func WaitPing(t testing.TB, addr string, within time.Duration) {
 			conn.Write([]byte("PING\r\n"))
 			line, err := bufio.NewReader(conn).ReadString('\n')
 			conn.Close()
-			if err == nil && line == "+PONG\r\n" {
+			if err == nil && (line == "+PONG\r\n" || strings.HasPrefix(line, "-NOAUTH")) {
 				return
 			}
 		}
