@@ -45,6 +45,11 @@ type Cache struct {
 	// proto-max-bulk-len).
 	MaxStringLen int64
 
+	// TypeName, if set, names the type of a value for SCAN's TYPE filter
+	// ("string", "list"...; "none" for nil); later layers with more types
+	// than strings set it.
+	TypeName func(e *keyspace.Entry) string
+
 	srv    *server.Server
 	nextDB int // where the next active expiry run starts
 }

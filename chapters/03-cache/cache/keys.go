@@ -284,11 +284,12 @@ func (ca *Cache) scan(c *server.Client) {
 		if pattern != nil && !glob.Match(pattern, []byte(k), false) {
 			continue
 		}
-		if typ != nil && !eq(typ, "string") {
+		e := db.Peek([]byte(k), now) // an expired key is removed now, as Redis's expireIfNeeded
+		if typ != nil && !eq(typ, ca.typeName(e)) {
 			continue
 		}
-		if db.Peek([]byte(k), now) == nil {
-			continue // expired: removed now, as Redis's expireIfNeeded
+		if e == nil {
+			continue
 		}
 		kept = append(kept, k)
 	}

@@ -139,7 +139,7 @@ func (ca *Cache) set(c *server.Client) {
 		c.OK()
 	}
 	switch {
-	case o.expiry != 0 && o.expiry != optPXAT:
+	case o.expiry != 0:
 		c.Propagate([]byte("SET"), key, val, []byte("PXAT"), strconv.AppendInt(nil, at, 10))
 	case o.get && o.expiry == 0:
 		args := make([][]byte, 0, len(c.Args))
@@ -154,27 +154,36 @@ func (ca *Cache) set(c *server.Client) {
 	}
 }
 
-// setExpiry turns SET's expiry argument into unix milliseconds, with
-// Redis's checks (getExpireMillisecondsOrReply).
+// setExpiry turns SET's expiry argument into unix milliseconds.
 func (ca *Cache) setExpiry(c *server.Client, o *setOptions) (int64, bool) {
-	ms, ok := parseInt(o.expArg)
+	seconds := o.expiry == optEX || o.expiry == optEXAT
+	relative := o.expiry == optEX || o.expiry == optPX
+	return ca.ExpireMillis(c, o.expArg, seconds, relative)
+}
+
+// ExpireMillis turns the expiry argument of SET, SETEX, GETEX... into
+// unix milliseconds with Redis's checks (getExpireMillisecondsOrReply),
+// replying the error itself: arg counts seconds or milliseconds, from
+// now (relative) or from the epoch.
+func (ca *Cache) ExpireMillis(c *server.Client, arg []byte, seconds, relative bool) (int64, bool) {
+	ms, ok := parseInt(arg)
 	if !ok {
 		c.Error(errNotInt)
 		return 0, false
 	}
-	seconds := o.expiry == optEX || o.expiry == optEXAT
+	invalid := "ERR invalid expire time in '" + c.LastCmd.FullName() + "' command"
 	if ms <= 0 || (seconds && ms > math.MaxInt64/1000) {
-		c.Error("ERR invalid expire time in 'set' command")
+		c.Error(invalid)
 		return 0, false
 	}
 	if seconds {
 		ms *= 1000
 	}
-	if o.expiry == optEX || o.expiry == optPX {
+	if relative {
 		ms += ca.clock() // may wrap to negative, caught below as in Redis
 	}
 	if ms <= 0 {
-		c.Error("ERR invalid expire time in 'set' command")
+		c.Error(invalid)
 		return 0, false
 	}
 	return ms, true

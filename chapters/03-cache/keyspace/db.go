@@ -252,6 +252,19 @@ func (db *DB) Flush() {
 	}
 }
 
+// Swap exchanges the keys of db and other (Redis's SWAPDB). The hooks
+// and NewMark stay where they are: they belong to the database's
+// position (its index), which is what the keys move between.
+func (db *DB) Swap(other *DB) {
+	a, b := *db, *other
+	*db, *other = b, a
+	db.BeforeWrite, other.BeforeWrite = a.BeforeWrite, b.BeforeWrite
+	db.BeforeFlush, other.BeforeFlush = a.BeforeFlush, b.BeforeFlush
+	db.Expired, other.Expired = a.Expired, b.Expired
+	db.Touch, other.Touch = a.Touch, b.Touch
+	db.NewMark, other.NewMark = a.NewMark, b.NewMark
+}
+
 // insert adds a new key (absent by contract) and returns its entry.
 func (db *DB) insert(key []byte) *Entry {
 	if db.ht[0] == nil {

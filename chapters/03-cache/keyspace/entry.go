@@ -50,6 +50,74 @@ const (
 // exactly its bytes (a 32-byte value is one 32-byte allocation).
 type str *byte
 
+// computedStr and rawStr hold a string exactly as str does; the type
+// records how the value was made (see StringForm) at no cost in memory.
+type (
+	computedStr *byte
+	rawStr      *byte
+)
+
+// StringForm is how a string value was made. Redis keeps such a value
+// in one of three encodings and OBJECT ENCODING reports which; the form
+// is what decides it, since the bytes alone cannot ("11" written by SET
+// is "int", the same bytes built by APPEND are "raw").
+type StringForm uint8
+
+const (
+	// FormStored: written whole (SET, MSET, INCR...), what Redis's
+	// tryObjectEncoding makes: "int" if it reads as an integer, else
+	// "embstr" up to 44 bytes, else "raw".
+	FormStored StringForm = iota
+	// FormComputed: a result Redis builds with createStringObject
+	// (INCRBYFLOAT): "embstr" or "raw" by length, never "int".
+	FormComputed
+	// FormRaw: changed in place (APPEND, SETRANGE): always "raw".
+	FormRaw
+)
+
+// strPtr returns the first byte of a string value of any form.
+func strPtr(v any) (*byte, bool) {
+	switch p := v.(type) {
+	case str:
+		return p, true
+	case rawStr:
+		return p, true
+	case computedStr:
+		return p, true
+	}
+	return nil, false
+}
+
+// Form returns how the string value was made (FormStored for values
+// that are not strings).
+func (e *Entry) Form() StringForm {
+	switch e.Value.(type) {
+	case rawStr:
+		return FormRaw
+	case computedStr:
+		return FormComputed
+	}
+	return FormStored
+}
+
+// SetForm records how the string value was made; SetBytes resets it to
+// FormStored and Append and SetRange set FormRaw. It does nothing to a
+// value that is not a string.
+func (e *Entry) SetForm(f StringForm) {
+	p, ok := strPtr(e.Value)
+	if !ok {
+		return
+	}
+	switch f {
+	case FormRaw:
+		e.Value = rawStr(p)
+	case FormComputed:
+		e.Value = computedStr(p)
+	default:
+		e.Value = str(p)
+	}
+}
+
 // emptyByte stands for the empty string (a nil pointer would do, but a
 // fixed address keeps Bytes from returning nil for a present value).
 var emptyByte byte
@@ -58,16 +126,16 @@ var emptyByte byte
 // entry's buffer: it is valid until the next write to this entry, and
 // must not be modified.
 func (e *Entry) Bytes() (b []byte, ok bool) {
-	p, ok := e.Value.(str)
+	p, ok := strPtr(e.Value)
 	if !ok {
 		return nil, false
 	}
-	return unsafe.Slice((*byte)(p), e.meta&lenMask), true
+	return unsafe.Slice(p, e.meta&lenMask), true
 }
 
 // IsString reports whether the value is a string.
 func (e *Entry) IsString() bool {
-	_, ok := e.Value.(str)
+	_, ok := strPtr(e.Value)
 	return ok
 }
 
@@ -81,10 +149,11 @@ func (e *Entry) SetBytes(b []byte) {
 	if n > MaxLen {
 		panic("keyspace: string longer than MaxLen")
 	}
-	if p, ok := e.Value.(str); ok && n > 0 {
+	if p, ok := strPtr(e.Value); ok && n > 0 {
 		cur := int(e.meta & lenMask)
 		if (e.meta&grownBit == 0 && n == cur) || (e.meta&grownBit != 0 && growCap(n) == growCap(cur)) {
-			copy(unsafe.Slice((*byte)(p), n), b)
+			copy(unsafe.Slice(p, n), b)
+			e.Value = str(p)
 			e.meta = e.meta&^lenMask | uint32(n)
 			return
 		}
@@ -114,18 +183,57 @@ func (e *Entry) Append(b []byte) int {
 		if !ok {
 			e.SetBytes(nil)
 		}
+		e.SetForm(FormRaw)
 		return n
 	}
 	if ok && e.meta&grownBit != 0 && n <= growCap(len(cur)) {
-		p := (*byte)(e.Value.(str))
+		p, _ := strPtr(e.Value)
 		copy(unsafe.Slice(p, n)[len(cur):], b)
+		e.Value = rawStr(p)
 		e.meta = e.meta&^lenMask | uint32(n)
 		return n
 	}
 	buf := make([]byte, n, growCap(n))
 	copy(buf, cur)
 	copy(buf[len(cur):], b)
-	e.Value = str(&buf[0])
+	e.Value = rawStr(&buf[0])
+	e.meta = e.meta&listedBit | grownBit | uint32(n)
+	return n
+}
+
+// SetRange overwrites the string value with b from byte off on, padding
+// with zero bytes when off is past the end (Redis's SETRANGE), and
+// returns the new length. An absent or non-string value counts as
+// empty. The buffer grows as Append's does, so writing a little at a
+// time is amortized O(1) per byte; the value's form becomes FormRaw.
+func (e *Entry) SetRange(off int, b []byte) int {
+	cur, ok := e.Bytes()
+	n := max(len(cur), off+len(b))
+	if n > MaxLen || off < 0 {
+		panic("keyspace: string longer than MaxLen")
+	}
+	if n == 0 {
+		if !ok {
+			e.SetBytes(nil)
+		}
+		e.SetForm(FormRaw)
+		return 0
+	}
+	if ok && (n == len(cur) || (e.meta&grownBit != 0 && n <= growCap(len(cur)))) {
+		p, _ := strPtr(e.Value)
+		buf := unsafe.Slice(p, n)
+		if off > len(cur) {
+			clear(buf[len(cur):off]) // a grown buffer may hold old bytes there
+		}
+		copy(buf[off:], b)
+		e.Value = rawStr(p)
+		e.meta = e.meta&^lenMask | uint32(n)
+		return n
+	}
+	buf := make([]byte, n, growCap(n))
+	copy(buf, cur)
+	copy(buf[off:], b)
+	e.Value = rawStr(&buf[0])
 	e.meta = e.meta&listedBit | grownBit | uint32(n)
 	return n
 }
