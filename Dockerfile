@@ -10,7 +10,7 @@
 #   docker run gocache /etc/gocache.conf --appendonly yes --requirepass s3cret
 #   docker run -v "$PWD/my.conf:/etc/my.conf:ro" gocache /etc/my.conf
 #
-# The bundled /etc/gocache.conf (scripts/docker/gocache.conf) binds 0.0.0.0
+# The bundled /etc/gocache.conf (final/docker/gocache.conf) binds 0.0.0.0
 # and :: and turns protected mode off, as the official Redis image does, so
 # that a published port works. Publish on 127.0.0.1 (as above) or set a
 # password (--requirepass) before exposing it wider. The health check asks
@@ -25,16 +25,15 @@ WORKDIR /src
 # Modules first: this layer is reused until go.mod or go.sum changes.
 COPY go.mod go.sum ./
 RUN go mod download
-COPY scripts/build-static.sh scripts/
 COPY chapters/ chapters/
 COPY final/ final/
 COPY client/ client/
-# The one build command, shared with the tests: see scripts/build-static.sh.
-RUN sh scripts/build-static.sh /out
+# The one build command, shared with the tests: see final/docker/build-static.sh.
+RUN sh final/docker/build-static.sh /out
 
 FROM debian:bookworm-slim
-COPY scripts/docker/entrypoint.sh /usr/local/bin/docker-entrypoint.sh
-COPY scripts/docker/gocache.conf /etc/gocache.conf
+COPY final/docker/entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+COPY final/docker/gocache.conf /etc/gocache.conf
 # A fixed uid/gid (999, as the official Redis image uses) so that files in a
 # bind-mounted /data have a predictable owner. The modes are set here because
 # a checkout (on Windows, say) may not keep the executable bit.

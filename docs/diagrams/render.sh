@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Renders every Mermaid source docs/diagrams/NAME.mmd to NAME.svg and
-# NAME.png beside it. Run it after editing a diagram.
+# Renders Mermaid sources docs/diagrams/NAME.mmd to NAME.svg and NAME.png
+# beside them. Run it after editing a diagram:
+#
+#   docs/diagrams/render.sh                  every .mmd in docs/diagrams
+#   docs/diagrams/render.sh packages.mmd     only the ones named
 #
 # It uses mermaid-cli (npm, installed once into a cache folder) driven by the
 # system's Chromium (Debian package "chromium"), so nothing is downloaded
@@ -8,7 +11,7 @@
 set -euo pipefail
 
 MMDC_VERSION=11.9.0
-root=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(cd "$(dirname "$0")" && pwd)
 tools=${XDG_CACHE_HOME:-$HOME/.cache}/gocache-mermaid-cli-$MMDC_VERSION
 
 sudo=""
@@ -42,14 +45,25 @@ cat >"$config" <<'JSON'
 JSON
 
 shopt -s nullglob
-sources=("$root"/docs/diagrams/*.mmd)
+if [ $# -gt 0 ]; then
+	sources=()
+	for name in "$@"; do
+		sources+=("$dir/$(basename "$name")")
+	done
+else
+	sources=("$dir"/*.mmd)
+fi
 if [ ${#sources[@]} -eq 0 ]; then
-	echo "render-diagrams: no .mmd files in docs/diagrams" >&2
+	echo "render: no .mmd files in docs/diagrams" >&2
 	exit 1
 fi
 for src in "${sources[@]}"; do
+	if [ "${src%.mmd}" = "$src" ] || [ ! -f "$src" ]; then
+		echo "render: no Mermaid source $src" >&2
+		exit 1
+	fi
 	base=${src%.mmd}
 	"$mmdc" --quiet -p "$puppeteer" -c "$config" -i "$src" -o "$base.svg" -b white
 	"$mmdc" --quiet -p "$puppeteer" -c "$config" -i "$src" -o "$base.png" -b white -s 2
-	echo "rendered ${base#"$root"/}.svg and .png"
+	echo "rendered docs/diagrams/$(basename "$base").svg and .png"
 done

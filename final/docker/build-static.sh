@@ -7,7 +7,7 @@
 # runs on any Linux image; -trimpath drops local paths; -s -w drops the symbol
 # table and DWARF data (panics still print file:line).
 #
-# Usage: scripts/build-static.sh [OUT]    (OUT defaults to bin/)
+# Usage: final/docker/build-static.sh [OUT]    (OUT defaults to bin/)
 set -eu
 
 out=${1:-bin}
@@ -15,7 +15,7 @@ case $out in
 /*) ;;
 *) out=$PWD/$out ;;
 esac
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 mkdir -p "$out"
 
 build() {

@@ -38,7 +38,7 @@ var (
 	buildErr  error
 )
 
-// staticBinaries runs scripts/build-static.sh once per test binary, as the
+// staticBinaries runs final/docker/build-static.sh once per test binary, as the
 // Dockerfile does, and returns the directory holding gocache-server and
 // gocache-cli.
 func staticBinaries(t *testing.T) string {
@@ -50,10 +50,10 @@ func staticBinaries(t *testing.T) string {
 		if buildErr != nil {
 			return
 		}
-		cmd := exec.Command("sh", "scripts/build-static.sh", binDir)
+		cmd := exec.Command("sh", "final/docker/build-static.sh", binDir)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("scripts/build-static.sh: %v\n%s", err, out)
+			buildErr = fmt.Errorf("final/docker/build-static.sh: %v\n%s", err, out)
 		}
 	})
 	if buildErr != nil {
@@ -122,7 +122,7 @@ func TestServerRunsWithEmptyEnvironment(t *testing.T) {
 // command succeeds while it runs and fails once it has stopped.
 func TestServerRunsWithImageConfig(t *testing.T) {
 	dir := staticBinaries(t)
-	conf := filepath.Join(repoRoot(t), "scripts", "docker", "gocache.conf")
+	conf := filepath.Join(repoRoot(t), "final", "docker", "gocache.conf")
 	data, work := t.TempDir(), t.TempDir()
 	port := freePort(t)
 	srv := startServer(t, filepath.Join(dir, "gocache-server"), work,

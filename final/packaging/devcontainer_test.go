@@ -48,10 +48,10 @@ func TestDevcontainerSetsUpTheCourse(t *testing.T) {
 		t.Errorf(`portsAttributes["6379"].label = %v, want "gocache"`, label)
 	}
 	cmd, _ := doc["postCreateCommand"].(string)
-	if cmd != "bash scripts/post-create.sh" {
-		t.Errorf("postCreateCommand = %q, want %q", cmd, "bash scripts/post-create.sh")
+	if cmd != "bash .devcontainer/post-create.sh" {
+		t.Errorf("postCreateCommand = %q, want %q", cmd, "bash .devcontainer/post-create.sh")
 	}
-	if _, err := os.Stat(filepath.Join(repoRoot(t), "scripts", "post-create.sh")); err != nil {
+	if _, err := os.Stat(filepath.Join(repoRoot(t), ".devcontainer", "post-create.sh")); err != nil {
 		t.Errorf("postCreateCommand runs a missing script: %v", err)
 	}
 }

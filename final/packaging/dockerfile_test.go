@@ -99,7 +99,7 @@ func TestDockerfileRuntimeStage(t *testing.T) {
 	}
 }
 
-// The build flags are kept in scripts/build-static.sh only: the Dockerfile
+// The build flags are kept in final/docker/build-static.sh only: the Dockerfile
 // must run that script, never a go build of its own, and copy out the two
 // binaries it makes.
 func TestDockerfileBuildsWithTheScript(t *testing.T) {
@@ -110,9 +110,9 @@ func TestDockerfileBuildsWithTheScript(t *testing.T) {
 		switch in.Cmd {
 		case "RUN":
 			if strings.Contains(in.Args, "go build") {
-				t.Errorf("Dockerfile:%d runs go build itself; call scripts/build-static.sh instead", in.Line)
+				t.Errorf("Dockerfile:%d runs go build itself; call final/docker/build-static.sh instead", in.Line)
 			}
-			if strings.Contains(in.Args, "scripts/build-static.sh") {
+			if strings.Contains(in.Args, "final/docker/build-static.sh") {
 				runsScript = true
 			}
 		case "COPY":
@@ -124,17 +124,17 @@ func TestDockerfileBuildsWithTheScript(t *testing.T) {
 		}
 	}
 	if !runsScript {
-		t.Error("no RUN instruction calls scripts/build-static.sh")
+		t.Error("no RUN instruction calls final/docker/build-static.sh")
 	}
 	for _, bin := range []string{"gocache-server", "gocache-cli"} {
 		if !slices.Contains(copied, bin) {
 			t.Errorf("runtime stage does not copy %s from the build stage (copies %q)", bin, copied)
 		}
 	}
-	script := string(readRepoFile(t, "scripts/build-static.sh"))
+	script := string(readRepoFile(t, "final/docker/build-static.sh"))
 	for _, want := range []string{`CGO_ENABLED=0 go build -trimpath -ldflags="-s -w"`, "gocache-server ./final", "gocache-cli ./client"} {
 		if !strings.Contains(script, want) {
-			t.Errorf("scripts/build-static.sh lacks %q", want)
+			t.Errorf("final/docker/build-static.sh lacks %q", want)
 		}
 	}
 }
@@ -158,7 +158,8 @@ func TestDockerignore(t *testing.T) {
 		}
 	}
 	kept := []string{"go.mod", "go.sum", "final/main.go", "client/main.go",
-		"chapters/02-resp/resp/parser.go", "scripts/build-static.sh", "scripts/docker/entrypoint.sh"}
+		"chapters/02-resp/resp/parser.go", "final/docker/build-static.sh", "final/docker/entrypoint.sh",
+		"final/docker/gocache.conf"}
 	for _, p := range kept {
 		if rules.Ignored(p) {
 			t.Errorf(".dockerignore leaves out %s, which the build needs", p)
@@ -166,7 +167,8 @@ func TestDockerignore(t *testing.T) {
 	}
 	dropped := []string{".git/HEAD", "docs/diagrams/request-path.png", ".devcontainer/devcontainer.json",
 		"chapters/02-resp/resp/parser_test.go", "chapters/02-resp/resp/testdata/fuzz/x", "chapters/01-reactor/README.md",
-		"packaging/dockerfile.go", "scripts/post-create.sh", "bin/gocache-server"}
+		"final/packaging/dockerfile.go", ".devcontainer/post-create.sh", "docs/diagrams/render.sh",
+		"bin/gocache-server"}
 	for _, p := range dropped {
 		if !rules.Ignored(p) {
 			t.Errorf(".dockerignore sends %s to the build", p)

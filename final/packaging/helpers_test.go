@@ -6,18 +6,26 @@ import (
 	"testing"
 )
 
-// repoRoot is the module root: tests run in the package directory, one level
-// below it.
+// repoRoot is the module root: the nearest directory at or above the
+// package directory (where tests run, final/packaging) that holds go.mod.
+// Searching rather than counting levels keeps the tests working if the
+// package moves.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	root, err := filepath.Abs("..")
+	dir, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("module root not found above %s: %v", root, err)
+	for start := dir; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatalf("no go.mod in %s or any directory above it", start)
+		}
+		dir = parent
 	}
-	return root
 }
 
 func readRepoFile(t *testing.T, rel string) []byte {

@@ -12,23 +12,25 @@ import (
 	"time"
 )
 
-// Every script parses in the shell its first line names, and is executable.
+// The scripts that set up a machine, render the docs and build the image,
+// each beside what it serves.
+var scripts = []string{
+	".devcontainer/post-create.sh",
+	"docs/diagrams/render.sh",
+	"final/docker/build-static.sh",
+	"final/docker/entrypoint.sh",
+}
+
+// Every script exists, parses in the shell its first line names, and is
+// executable.
 func TestScriptsParse(t *testing.T) {
 	root := repoRoot(t)
-	scripts, err := filepath.Glob(filepath.Join(root, "scripts", "*.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, _ := filepath.Glob(filepath.Join(root, "scripts", "docker", "*.sh"))
-	scripts = append(scripts, more...)
-	if len(scripts) < 4 {
-		t.Fatalf("found %d scripts under scripts/, want at least 4", len(scripts))
-	}
-	for _, s := range scripts {
-		rel, _ := filepath.Rel(root, s)
+	for _, rel := range scripts {
+		s := filepath.Join(root, filepath.FromSlash(rel))
 		src, err := os.ReadFile(s)
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			continue
 		}
 		first, _, _ := strings.Cut(string(src), "\n")
 		shell := "sh"
@@ -51,7 +53,7 @@ func TestScriptsParse(t *testing.T) {
 // like the official Redis image. Stub programs on PATH print the argv they
 // get.
 func TestContainerEntrypoint(t *testing.T) {
-	entry := filepath.Join(repoRoot(t), "scripts", "docker", "entrypoint.sh")
+	entry := filepath.Join(repoRoot(t), "final", "docker", "entrypoint.sh")
 	stubs := t.TempDir()
 	for _, name := range []string{"gocache-server", "gocache-cli"} {
 		stub := "#!/bin/sh\necho " + name + " \"$@\"\n"
@@ -88,7 +90,7 @@ func TestContainerEntrypoint(t *testing.T) {
 // image), data in the volume.
 func TestImageConfig(t *testing.T) {
 	conf := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(readRepoFile(t, "scripts/docker/gocache.conf")))
+	sc := bufio.NewScanner(bytes.NewReader(readRepoFile(t, "final/docker/gocache.conf")))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -117,19 +119,19 @@ func TestImageConfig(t *testing.T) {
 // redis-server on PATH; where things are installed it only checks them.
 func TestPostCreateScript(t *testing.T) {
 	if os.Getenv("CI") == "" {
-		t.Skip("set CI=1 to run scripts/post-create.sh: it installs packages with apt-get")
+		t.Skip("set CI=1 to run .devcontainer/post-create.sh: it installs packages with apt-get")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "scripts/post-create.sh")
+	cmd := exec.CommandContext(ctx, "bash", ".devcontainer/post-create.sh")
 	cmd.Dir = repoRoot(t)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("scripts/post-create.sh: %v\n%s", err, out)
+		t.Fatalf(".devcontainer/post-create.sh: %v\n%s", err, out)
 	}
 	for _, prog := range []string{"redis-server", "redis-cli"} {
 		if _, err := exec.LookPath(prog); err != nil {
-			t.Errorf("%s not on PATH after scripts/post-create.sh: %v\n%s", prog, err, out)
+			t.Errorf("%s not on PATH after .devcontainer/post-create.sh: %v\n%s", prog, err, out)
 		}
 	}
 }
@@ -148,7 +150,7 @@ func TestDiagramsRendered(t *testing.T) {
 		base := strings.TrimSuffix(src, ".mmd")
 		for _, ext := range []string{".svg", ".png"} {
 			if fi, err := os.Stat(base + ext); err != nil || fi.Size() == 0 {
-				t.Errorf("%s has no %s image: run scripts/render-diagrams.sh", filepath.Base(src), ext)
+				t.Errorf("%s has no %s image: run docs/diagrams/render.sh %s", filepath.Base(src), ext, filepath.Base(src))
 			}
 		}
 	}
