@@ -114,8 +114,15 @@ func (s *Server) configSet(c *Client) {
 		}
 		params = append(params, p)
 	}
+	// Like Redis 7, all or nothing: when one value is refused, the ones
+	// already set go back to what they were.
+	old := make([]string, len(params))
 	for i, p := range params {
+		old[i] = p.Get()
 		if err := p.Set(string(args[2*i+1])); err != nil {
+			for j := i - 1; j >= 0; j-- {
+				params[j].Set(old[j])
+			}
 			c.Error("ERR CONFIG SET failed (possibly related to argument '" + string(args[2*i]) + "') - " + err.Error())
 			return
 		}

@@ -1,0 +1,189 @@
+package multi
+
+import (
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+)
+
+// hook follows database index's changes for WATCH, after any hooks
+// already installed (the AOF rewrite's).
+func (m *Multi) hook(index int, db *keyspace.DB) {
+	prevWrite, prevFlush := db.BeforeWrite, db.BeforeFlush
+	db.BeforeWrite = func(key string, e *keyspace.Entry) {
+		if prevWrite != nil {
+			prevWrite(key, e)
+		}
+		m.beforeWrite(index, key, e)
+	}
+	db.BeforeFlush = func() {
+		if prevFlush != nil {
+			prevFlush()
+		}
+		m.replaced(index, nil)
+	}
+}
+
+// now is the time expiry is judged by: 0 (nothing expires) while the AOF
+// loads, as the cache does.
+func (m *Multi) now() int64 {
+	if m.ca.Loading {
+		return 0
+	}
+	return m.srv.Now().UnixMilli()
+}
+
+// beforeWrite sees every change the keyspace is about to make to key. A
+// key removed because it expired has changed for its watchers at once,
+// except for those that watched it already expired: for them it was
+// absent all along. Any other write is only noted: it counts once the
+// command propagates, the keyspace's sign that something did change.
+func (m *Multi) beforeWrite(db int, k string, e *keyspace.Entry) {
+	sts := m.watchers[db][k]
+	if len(sts) == 0 {
+		return
+	}
+	if e != nil && e.IsExpired(m.now()) {
+		for _, st := range sts {
+			if w := st.find(db, k); w != nil && w.expired {
+				w.expired = false
+				continue
+			}
+			st.dirty = true
+		}
+		return
+	}
+	m.touched = append(m.touched, key{db, k})
+}
+
+// commit marks the watchers of the keys the running command touched: it
+// has just propagated, so it changed data.
+func (m *Multi) commit() {
+	for _, k := range m.touched {
+		for _, st := range m.watchers[k.db][k.key] {
+			st.dirty = true
+		}
+	}
+	m.touched = m.touched[:0]
+}
+
+// replaced is Redis's touchAllWatchedKeysInDb: database index is about to
+// be emptied (with == nil: FLUSHALL, FLUSHDB) or to get the contents of
+// with (SWAPDB). A watched key that exists on either side changes, with
+// the exceptions for keys that were already expired.
+func (m *Multi) replaced(index int, with *keyspace.DB) {
+	if len(m.watchers[index]) == 0 {
+		return
+	}
+	db := m.ca.DBs[index]
+	now := m.now()
+	for k, sts := range m.watchers[index] {
+		kb := []byte(k)
+		inOld := db.Peek(kb, 0) != nil // present, even if expired: Peek with 0 removes nothing
+		var inNew *keyspace.Entry
+		if with != nil {
+			inNew = with.Peek(kb, 0)
+		}
+		if !inOld && inNew == nil {
+			continue
+		}
+		for _, st := range sts {
+			w := st.find(index, k)
+			switch {
+			case w != nil && w.expired && inNew == nil:
+				w.expired = false // the expired key is gone: no change
+				continue
+			case w != nil && w.expired && inNew.IsExpired(now):
+				continue // still expired
+			case w != nil && !w.expired && !inOld && inNew.IsExpired(now):
+				w.expired = true // absent before, expired now: still absent
+				continue
+			}
+			st.dirty = true
+		}
+	}
+}
+
+// BeforeSwap is for SWAPDB, called before databases a and b trade their
+// contents: watchers of either see the change.
+func (m *Multi) BeforeSwap(a, b int) {
+	m.replaced(a, m.ca.DBs[b])
+	m.replaced(b, m.ca.DBs[a])
+}
+
+// watchedExpired reports whether a key watched while alive has expired by
+// now, removed or not: EXEC must fail then, as in Redis 7.0.
+func (m *Multi) watchedExpired(st *state) bool {
+	now := m.now()
+	for _, w := range st.watching {
+		if w.expired {
+			continue
+		}
+		if e := m.ca.DBs[w.db].Peek([]byte(w.key.key), 0); e != nil && e.IsExpired(now) {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *state) find(db int, k string) *watched {
+	for i := range st.watching {
+		if w := &st.watching[i]; w.db == db && w.key.key == k {
+			return w
+		}
+	}
+	return nil
+}
+
+// watch is WATCH key [key ...].
+func (m *Multi) watch(c *server.Client) {
+	if st := m.get(c); st != nil && st.inMulti {
+		c.Error("ERR WATCH inside MULTI is not allowed")
+		return
+	}
+	st := m.attach(c)
+	db := m.ca.DBs[c.DB]
+	now := m.now()
+	if m.watchers[c.DB] == nil {
+		m.watchers[c.DB] = map[string][]*state{}
+	}
+	for _, arg := range c.Args[1:] {
+		k := string(arg)
+		if st.find(c.DB, k) != nil {
+			continue
+		}
+		e := db.Peek(arg, 0)
+		st.watching = append(st.watching, watched{key: key{c.DB, k}, expired: e != nil && e.IsExpired(now)})
+		m.watchers[c.DB][k] = append(m.watchers[c.DB][k], st)
+	}
+	c.OK()
+}
+
+// unwatch is UNWATCH: forget the watched keys, and that one changed.
+func (m *Multi) unwatch(c *server.Client) {
+	if st := m.get(c); st != nil {
+		m.unwatchAll(st)
+		st.dirty = false
+		m.release(st)
+	}
+	c.OK()
+}
+
+// unwatchAll removes st from the watchers of each key it watches.
+func (m *Multi) unwatchAll(st *state) {
+	for _, w := range st.watching {
+		table := m.watchers[w.db]
+		sts := table[w.key.key]
+		for i, x := range sts {
+			if x == st {
+				sts = append(sts[:i], sts[i+1:]...)
+				break
+			}
+		}
+		if len(sts) == 0 {
+			delete(table, w.key.key)
+		} else {
+			table[w.key.key] = sts
+		}
+	}
+	st.watching = nil
+}
