@@ -55,6 +55,7 @@ type str *byte
 type (
 	computedStr *byte
 	rawStr      *byte
+	copiedStr   *byte
 )
 
 // StringForm is how a string value was made. Redis keeps such a value
@@ -73,6 +74,9 @@ const (
 	FormComputed
 	// FormRaw: changed in place (APPEND, SETRANGE): always "raw".
 	FormRaw
+	// FormCopied: a copy of a FormStored value (COPY): encoded the same
+	// way, but never one of Redis's shared integer objects.
+	FormCopied
 )
 
 // strPtr returns the first byte of a string value of any form.
@@ -83,6 +87,8 @@ func strPtr(v any) (*byte, bool) {
 	case rawStr:
 		return p, true
 	case computedStr:
+		return p, true
+	case copiedStr:
 		return p, true
 	}
 	return nil, false
@@ -96,6 +102,8 @@ func (e *Entry) Form() StringForm {
 		return FormRaw
 	case computedStr:
 		return FormComputed
+	case copiedStr:
+		return FormCopied
 	}
 	return FormStored
 }
@@ -113,6 +121,8 @@ func (e *Entry) SetForm(f StringForm) {
 		e.Value = rawStr(p)
 	case FormComputed:
 		e.Value = computedStr(p)
+	case FormCopied:
+		e.Value = copiedStr(p)
 	default:
 		e.Value = str(p)
 	}

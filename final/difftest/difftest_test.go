@@ -1,0 +1,89 @@
+package difftest_test
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/final/difftest"
+)
+
+// setup registers every command under test. The data-type packages add
+// their Register calls here, and their rows to rows.
+func setup(s *server.Server) {
+	db.Register(s, cache.Register(s))
+}
+
+// rows is the generator table: every command the final server answers
+// like Redis, with weights.
+var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps)
+
+func concat(tables ...[]difftest.Op) []difftest.Op {
+	var out []difftest.Op
+	for _, t := range tables {
+		out = append(out, t...)
+	}
+	return out
+}
+
+// envInt reads a positive integer from the environment, or def.
+func envInt(t *testing.T, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		t.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
+}
+
+// TestSameRepliesAsRedis runs seeded random sequences against gocache
+// and redis-server in RESP2 and RESP3. CI runs 5 seeds of 300 commands;
+// GOCACHE_DIFF_OPS and GOCACHE_DIFF_SEEDS run more, GOCACHE_DIFF_SEED
+// replays one seed.
+func TestSameRepliesAsRedis(t *testing.T) {
+	redisAddr := servertest.StartRedis(t)
+	s := servertest.Start(t, setup)
+	goAddr := servertest.Addr(s)
+	ops := envInt(t, "GOCACHE_DIFF_OPS", 300)
+	first, count := uint64(1), uint64(envInt(t, "GOCACHE_DIFF_SEEDS", 5))
+	if v := os.Getenv("GOCACHE_DIFF_SEED"); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("GOCACHE_DIFF_SEED=%q: %v", v, err)
+		}
+		first, count = seed, 1
+	}
+	for seed := first; seed < first+count; seed++ {
+		steps := difftest.Generate(seed, ops, rows)
+		for _, proto := range []int{2, 3} {
+			m, err := difftest.Run(goAddr, redisAddr, proto, steps)
+			if err != nil {
+				t.Fatalf("seed %d RESP%d: %v", seed, proto, err)
+			}
+			if m == nil {
+				continue
+			}
+			failing := steps[:m.Index+1]
+			short := difftest.Minimize(failing, func(c []difftest.Step) bool {
+				m, err := difftest.Run(goAddr, redisAddr, proto, c)
+				return err == nil && m != nil
+			}, 400, time.Now().Add(15*time.Second))
+			last, _ := difftest.Run(goAddr, redisAddr, proto, short)
+			if last == nil {
+				last = m // the shortened sequence no longer fails: timing
+				short = failing
+			}
+			t.Errorf("seed %d RESP%d: replies differ (GOCACHE_DIFF_SEED=%d replays it); shortest failing sequence (%d of %d commands):\n%s"+
+				"last command:\n gocache: %q\n   redis: %q",
+				seed, proto, seed, len(short), m.Index+1, difftest.Format(short), last.Got, last.Want)
+		}
+	}
+}
