@@ -1,0 +1,135 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+)
+
+// addCommands installs the server and connection commands this package
+// owns, with Redis 7.0's arities and flags.
+func (a *Admin) addCommands() {
+	s := a.srv
+	s.Commands.Add(
+		a.clientCommand(),
+		&server.Command{Name: "reset", Arity: 1, Flags: server.NoScript | server.Loading | server.Stale | server.Fast | server.NoAuth | server.AllowBusy, Group: "connection", Run: a.reset},
+		&server.Command{Name: "time", Arity: 1, Flags: server.Loading | server.Stale | server.Fast, Group: "server", Run: a.time},
+		&server.Command{Name: "lastsave", Arity: 1, Flags: server.Loading | server.Stale | server.Fast, Group: "server", Run: func(c *server.Client) { c.W.Int(a.started.Unix()) }},
+		&server.Command{Name: "shutdown", Arity: -1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale | server.NoMulti | server.AllowBusy, Group: "server", Run: a.shutdownCommand},
+		&server.Command{Name: "monitor", Arity: 1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.monitor},
+		&server.Command{Name: "debug", Arity: -2, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.debug},
+	)
+	s.AfterCall = append(s.AfterCall, a.feedMonitors)
+}
+
+// time is TIME: the server's clock as seconds and microseconds.
+func (a *Admin) time(c *server.Client) {
+	now := a.srv.Now()
+	c.W.Array(2)
+	c.W.BulkString(strconv.FormatInt(now.Unix(), 10))
+	c.W.BulkString(strconv.Itoa(now.Nanosecond() / 1000))
+}
+
+// reset is RESET: the connection goes back to the state of a new one
+// (Redis's clearClientConnectionState), in every layer.
+func (a *Admin) reset(c *server.Client) {
+	for _, hook := range a.OnReset {
+		hook(c)
+	}
+	if st := a.clients[c.ID]; st != nil {
+		if st.monitor {
+			a.removeMonitor(c)
+		}
+		st.monitor, st.noEvict, st.noTouch = false, false, false
+	}
+	c.DB = 0
+	c.Name = ""
+	c.Reply = server.ReplyOn
+	c.Proto = 2
+	c.W.Proto = 2
+	c.SetAuthenticated(a.srv.RequirePass == "")
+	c.W.SimpleString("RESET")
+}
+
+// debug is the part of DEBUG that makes sense for gocache: DEBUG SLEEP
+// blocks the event loop, as in Redis, to show what a slow command does to
+// every other client.
+func (a *Admin) debug(c *server.Client) {
+	sub := strings.ToLower(string(c.Args[1]))
+	switch {
+	case sub == "sleep" && len(c.Args) == 3:
+		secs, _ := strconv.ParseFloat(string(c.Args[2]), 64) // Redis's atof: garbage is 0
+		if secs > 0 {
+			time.Sleep(time.Duration(secs * float64(time.Second)))
+		}
+		c.OK()
+	case sub == "help" && len(c.Args) == 2:
+		lines := []string{
+			"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+			"SLEEP <seconds>",
+			"    Stop the server for <seconds>. Decimals allowed.",
+			"HELP",
+			"    Print this help.",
+		}
+		c.W.Array(len(lines))
+		for _, l := range lines {
+			c.W.SimpleString(l)
+		}
+	default:
+		c.Error("ERR unknown subcommand or wrong number of arguments for '" + string(c.Args[1]) + "'. Try DEBUG HELP.")
+	}
+}
+
+// shutdownCommand is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. On
+// success there is no reply: the process exits and the connection closes.
+// gocache shuts down at once (it has no replicas to wait for), so ABORT
+// finds nothing to abort, and SAVE has no RDB to write.
+func (a *Admin) shutdownCommand(c *server.Client) {
+	var save, nosave, other, abort bool
+	for _, arg := range c.Args[1:] {
+		switch strings.ToLower(string(arg)) {
+		case "nosave":
+			nosave = true
+		case "save":
+			save = true
+		case "now", "force":
+			other = true
+		case "abort":
+			abort = true
+		default:
+			c.ErrSyntax()
+			return
+		}
+	}
+	if (abort && (save || nosave || other)) || (save && nosave) {
+		c.ErrSyntax()
+		return
+	}
+	if abort {
+		c.Error("ERR No shutdown in progress.")
+		return
+	}
+	a.srv.Log.Warnf("User requested shutdown...")
+	// Nothing more from this client: Redis would not return from here.
+	c.Block()
+	a.Shutdown()
+}
+
+// Shutdown stops the server on the loop goroutine, once: no new clients,
+// the OnShutdown hooks (the AOF is flushed and fsynced there), then the
+// loop stops and main closes the remaining clients and exits.
+func (a *Admin) Shutdown() {
+	if a.shuttingDown {
+		return
+	}
+	a.shuttingDown = true
+	s := a.srv
+	s.Loop.StopAccepting()
+	for _, hook := range s.OnShutdown {
+		hook()
+	}
+	s.Log.Warnf("gocache is now ready to exit, bye bye...")
+	s.Loop.Stop()
+}

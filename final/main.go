@@ -1,0 +1,146 @@
+// Command gocache is the complete server: a Redis-compatible cache that
+// keeps its data in an append-only file.
+//
+//	go run ./final [path/to/gocache.conf] [--option value ...]
+//
+// Where a request goes: the reactor (chapter 01) accepts the connection and
+// reads its bytes; package server (chapter 02) cuts them into commands and
+// looks each one up in its command table; the command, registered below
+// by the layer that owns it (cache for data, admin for CLIENT and INFO,
+// persistence for CONFIG of the AOF), runs on the loop goroutine; its
+// change goes to the AOF before its reply leaves.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/04-aof/aof"
+	"github.com/gocache/gocache/chapters/04-aof/persistence"
+	"github.com/gocache/gocache/final/admin"
+	"github.com/gocache/gocache/final/config"
+)
+
+// fullVersion names gocache's version and the Redis it answers like.
+var fullVersion = fmt.Sprintf("gocache %s (Redis %s compatible)", admin.Version, server.Version)
+
+func main() {
+	path, args := config.SplitConfigPath(os.Args)
+	app := &cli.App{
+		Name:      "gocache",
+		Usage:     "a Redis-compatible server; options as in redis.conf",
+		ArgsUsage: "[path/to/gocache.conf]",
+		Version:   fullVersion,
+		Flags:     config.Flags(),
+		Action:    func(ctx *cli.Context) error { return run(path, ctx) },
+	}
+	if err := app.Run(args); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the life of the server: options, layers, serve, stop.
+func run(path string, ctx *cli.Context) error {
+	cfg, err := loadConfig(path, ctx)
+	if err != nil {
+		return err
+	}
+	log, logFile, err := cfg.Logger()
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	s, err := server.New(server.Options{
+		Listen:    listenAddrs(cfg.Get("bind"), int(cfg.Int("port"))),
+		IOThreads: int(cfg.Int("io-threads")),
+		Log:       log,
+	})
+	if err != nil {
+		return err
+	}
+	cfg.Register(s)               // CONFIG GET/SET: every option
+	adm := admin.Register(s, cfg) // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
+	registerData(s, cfg)          // the keyspace and its commands
+	if err := registerPersistence(s, cfg); err != nil {
+		return err
+	}
+	for _, n := range cfg.Notices {
+		log.Info(n)
+	}
+	if err := writePidFile(cfg.Get("pidfile")); err != nil {
+		return err
+	}
+	defer removePidFile(cfg.Get("pidfile"))
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		log.Warnf("Received %s scheduling shutdown...", sigName(sig))
+		s.Loop.Post(adm.Shutdown)
+	}()
+	log.Infof("%s pid=%d port=%s mode=standalone", fullVersion, os.Getpid(), port(s))
+	log.Infof("Ready to accept connections tcp on %s", strings.Join(s.Addrs(), ", "))
+	err = s.Run()
+	s.Loop.CloseAll()
+	return err
+}
+
+// loadConfig reads the options: defaults, then the file, then the flags.
+func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
+	cfg := config.New()
+	if path == "" {
+		path = ctx.Args().First()
+	}
+	if path != "" {
+		if err := cfg.LoadFile(path); err != nil {
+			var fe *config.FileError
+			if errors.As(err, &fe) {
+				return nil, cli.Exit(fe.Report(fullVersion), 1)
+			}
+			return nil, cli.Exit("Fatal error, "+err.Error(), 1)
+		}
+	}
+	if err := cfg.ApplyFlags(ctx); err != nil {
+		return nil, cli.Exit(fmt.Sprintf("\n*** FATAL CONFIG ERROR (%s) ***\n%v\n", fullVersion, err), 1)
+	}
+	return cfg, nil
+}
+
+// registerData is chapter 03's layer: --databases keyspaces and the
+// string and key commands over them.
+func registerData(s *server.Server, cfg *config.Values) *cache.Cache {
+	dbs := make([]*keyspace.DB, cfg.Int("databases"))
+	for i := range dbs {
+		dbs[i] = keyspace.New()
+	}
+	return cache.Register(s, dbs...)
+}
+
+// registerPersistence is chapter 04's layer: load the AOF into the
+// keyspace, then log every change. It must come after the commands, which
+// loading replays.
+func registerPersistence(s *server.Server, cfg *config.Values) error {
+	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
+	if err != nil {
+		return err
+	}
+	_, err = persistence.Setup(s, persistence.Config{
+		AppendOnly:  cfg.Bool("appendonly"),
+		Dir:         cfg.Get("dir"),
+		FileName:    cfg.Get("appendfilename"),
+		DirName:     cfg.Get("appenddirname"),
+		AppendFsync: policy,
+	})
+	return err
+}
