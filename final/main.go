@@ -26,8 +26,16 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
+	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/final/hash"
+	"github.com/gocache/gocache/final/list"
+	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/final/pubsub"
+	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/zset"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
@@ -68,10 +76,11 @@ func run(path string, ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg.Register(s)               // CONFIG GET/SET: every option
-	adm := admin.Register(s, cfg) // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
-	registerData(s, cfg)          // the keyspace and its commands
-	if err := registerPersistence(s, cfg); err != nil {
+	cfg.Register(s)                     // CONFIG GET/SET: every option
+	adm := admin.Register(s, cfg)       // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
+	ca, keys := registerData(s, cfg)    // the keyspace, its types and their commands
+	registerMessaging(s, adm, ca, keys) // transactions and Pub/Sub
+	if err := registerPersistence(s, cfg, ca); err != nil {
 		return err
 	}
 	for _, n := range cfg.Notices {
@@ -117,30 +126,66 @@ func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 	return cfg, nil
 }
 
-// registerData is chapter 03's layer: --databases keyspaces and the
-// string and key commands over them.
-func registerData(s *server.Server, cfg *config.Values) *cache.Cache {
+// registerData is chapter 03's keyspace over --databases databases, with
+// final's key and string commands and the four other data types.
+func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys) {
 	dbs := make([]*keyspace.DB, cfg.Int("databases"))
 	for i := range dbs {
 		dbs[i] = keyspace.New()
 	}
-	return cache.Register(s, dbs...)
+	ca := cache.Register(s, dbs...)
+	keys := db.Register(s, ca)
+	list.Register(s, ca)
+	hash.Register(s, ca)
+	set.Register(s, ca)
+	zset.Register(s, ca)
+	return ca, keys
 }
 
-// registerPersistence is chapter 04's layer: load the AOF into the
-// keyspace, then log every change. It must come after the commands, which
-// loading replays.
-func registerPersistence(s *server.Server, cfg *config.Values) error {
+// registerMessaging adds MULTI/EXEC and Pub/Sub, and tells CLIENT LIST and
+// RESET about their per-client state.
+func registerMessaging(s *server.Server, adm *admin.Admin, ca *cache.Cache, keys *db.Keys) {
+	ps := pubsub.Register(s)
+	ps.Limit = pubsub.Limit{} // admin enforces client-output-buffer-limit for every class
+	m := multi.Register(s, ca)
+	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
+	adm.Describe = append(adm.Describe, func(c *server.Client, d *admin.Desc) {
+		d.Sub, d.Psub = ps.Count(c)
+		d.PubSub = ps.Subscribed(c)
+		if d.PubSub {
+			d.Flags += "P"
+		}
+		d.Multi, d.MultiMem = m.Queued(c)
+		if d.Multi >= 0 {
+			d.Flags += "x"
+		}
+	})
+	adm.OnReset = append(adm.OnReset, m.Reset, ps.Reset)
+}
+
+// registerPersistence is chapters 04 and 05: load the AOF into the
+// keyspace, then log every change, and rewrite the log when it grows. It
+// must come after the commands, which loading replays.
+func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) error {
 	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
 	if err != nil {
 		return err
 	}
-	_, err = persistence.Setup(s, persistence.Config{
+	ca.Loading = true
+	p, err := persistence.Setup(s, persistence.Config{
 		AppendOnly:  cfg.Bool("appendonly"),
 		Dir:         cfg.Get("dir"),
 		FileName:    cfg.Get("appendfilename"),
 		DirName:     cfg.Get("appenddirname"),
 		AppendFsync: policy,
 	})
-	return err
+	ca.Loading = false
+	if err != nil {
+		return err
+	}
+	rewrite.Setup(s, p, ca.DBs, rewrite.Config{
+		Percentage: int(cfg.Int("auto-aof-rewrite-percentage")),
+		MinSize:    cfg.Int("auto-aof-rewrite-min-size"),
+	})
+	return nil
 }

@@ -25,6 +25,9 @@ type Keys struct {
 	// for layers that track keys by database (clients blocked on a list
 	// key wake up if the key now exists, as Redis's swapdb does).
 	OnSwap []func(a, b int)
+	// BeforeSwap hooks run before SWAPDB exchanges them, for layers that
+	// compare what a key was with what it becomes (WATCH).
+	BeforeSwap []func(a, b int)
 
 	srv *server.Server
 }

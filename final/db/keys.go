@@ -160,6 +160,9 @@ func (k *Keys) swapdb(c *server.Client) {
 		return
 	}
 	if a != b {
+		for _, hook := range k.BeforeSwap {
+			hook(a, b)
+		}
 		k.DBs[a].Swap(k.DBs[b])
 		for _, hook := range k.OnSwap {
 			hook(a, b)

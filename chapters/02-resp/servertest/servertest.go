@@ -272,3 +272,27 @@ func (p *Pair) SameRaw(raw string, n int) {
 		}
 	}
 }
+
+// Hello switches both connections to RESP protocol proto ("2" or "3")
+// without comparing the replies, which differ in the client id.
+func (p *Pair) Hello(proto string) {
+	p.Go.t.Helper()
+	p.Go.Do("HELLO", proto)
+	p.Redis.Do("HELLO", proto)
+}
+
+// SameSequences runs each command sequence on both servers in RESP2 and
+// then in RESP3, each time from empty databases (FLUSHALL), and fails the
+// test wherever the replies differ by a byte.
+func (p *Pair) SameSequences(seqs [][][]string) {
+	p.Go.t.Helper()
+	for _, cmds := range seqs {
+		for _, proto := range []string{"2", "3"} {
+			p.Hello(proto)
+			p.Same("FLUSHALL")
+			for _, cmd := range cmds {
+				p.Same(cmd...)
+			}
+		}
+	}
+}

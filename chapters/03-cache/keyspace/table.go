@@ -157,3 +157,8 @@ func nextCursor(v, m uint64) uint64 {
 	v++
 	return bits.Reverse64(v)
 }
+
+// NextCursor is nextCursor for the other tables that keep dict.c's
+// power-of-two buckets (final/dict under hashes, sets and sorted sets),
+// so every SCAN-like command walks its buckets in the same order.
+func NextCursor(v, mask uint64) uint64 { return nextCursor(v, mask) }

@@ -1,0 +1,52 @@
+package cmdarg
+
+import (
+	"strconv"
+	"testing"
+)
+
+func TestIntIsCanonical(t *testing.T) {
+	good := []string{"0", "1", "-1", "9223372036854775807", "-9223372036854775808", "123"}
+	bad := []string{"", "-0", "01", "+1", " 1", "1 ", "9223372036854775808", "1.0", "-", "abc", "0x10"}
+	for _, s := range good {
+		if v, ok := Int([]byte(s)); !ok || strconv.FormatInt(v, 10) != s {
+			t.Errorf("Int(%q) = %d %v", s, v, ok)
+		}
+	}
+	for _, s := range bad {
+		if _, ok := Int([]byte(s)); ok {
+			t.Errorf("Int(%q) accepted", s)
+		}
+	}
+}
+
+func TestCursorIsStrtoulOverTheWholeString(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want uint64
+		ok   bool
+	}{
+		{"0", 0, true}, {"", 0, true}, {"42", 42, true}, {"+7", 7, true}, {"-1", 1<<64 - 1, true},
+		{"18446744073709551615", 1<<64 - 1, true}, {"18446744073709551616", 0, false},
+		{" 1", 0, false}, {"1 ", 0, false}, {"x", 0, false}, {"--1", 0, false}, {"+-1", 0, false}, {"-", 0, false},
+	} {
+		got, ok := Cursor([]byte(tc.in))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Cursor(%q) = %d %v, want %d %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestIsFoldsASCIICaseOnly(t *testing.T) {
+	for _, tc := range []struct {
+		arg, word string
+		want      bool
+	}{
+		{"COUNT", "count", true}, {"CoUnT", "count", true}, {"count", "count", true},
+		{"counts", "count", false}, {"", "count", false}, {"MATCH", "count", false},
+	} {
+		if got := Is([]byte(tc.arg), tc.word); got != tc.want {
+			t.Errorf("Is(%q, %q) = %v", tc.arg, tc.word, got)
+		}
+	}
+}
