@@ -1,6 +1,8 @@
 package db
 
 import (
+	"github.com/gocache/gocache/final/longdouble"
+
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
@@ -203,22 +205,22 @@ func (k *Keys) incrbyfloat(c *server.Client) {
 		}
 		cur = b
 	}
-	v, ok := parseLongDouble(cur)
+	v, ok := longdouble.Parse(cur)
 	if !ok {
 		c.Error("ERR value is not a valid float")
 		return
 	}
-	incr, ok := parseLongDouble(c.Args[2])
+	incr, ok := longdouble.Parse(c.Args[2])
 	if !ok {
 		c.Error("ERR value is not a valid float")
 		return
 	}
-	sum, ok := addLongDouble(v, incr)
+	sum, ok := longdouble.Add(v, incr)
 	if !ok {
 		c.Error("ERR increment would produce NaN or Infinity")
 		return
 	}
-	out := []byte(formatLongDouble(sum))
+	out := []byte(longdouble.Format(sum))
 	if e == nil {
 		e = db.SetString(c.Args[1], out, now)
 	} else {

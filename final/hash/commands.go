@@ -1,6 +1,8 @@
 package hash
 
 import (
+	"github.com/gocache/gocache/final/longdouble"
+
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -259,12 +261,12 @@ func (hc *Commands) hincrby(c *server.Client) {
 // propagates HSET with the result so a replay does not depend on how a
 // float was rounded.
 func (hc *Commands) hincrbyfloat(c *server.Client) {
-	incr, inf, ok := parseLongDouble(c.Args[3])
+	incr, ok := longdouble.Parse(c.Args[3])
 	if !ok {
 		c.W.Error("ERR value is not a valid float")
 		return
 	}
-	if inf {
+	if incr.IsInf() {
 		c.W.Error("ERR value is NaN or Infinity")
 		return
 	}
@@ -273,21 +275,21 @@ func (hc *Commands) hincrbyfloat(c *server.Client) {
 	if !ok {
 		return
 	}
-	cur := new(big.Float).SetPrec(ldPrec)
+	cur := new(big.Float).SetPrec(longdouble.Prec)
 	if v, ok := h.Get(c.Args[2]); ok {
-		f, inf, ok := parseLongDouble(v)
-		if !ok || inf {
+		f, ok := longdouble.Parse(v)
+		if !ok || f.IsInf() {
 			c.W.Error("ERR hash value is not a float")
 			return
 		}
 		cur = f
 	}
-	sum := new(big.Float).SetPrec(ldPrec).Add(cur, incr)
-	if !inRange(sum) {
+	sum, ok := longdouble.Add(cur, incr)
+	if !ok {
 		c.W.Error("ERR increment would produce NaN or Infinity")
 		return
 	}
-	text := []byte(formatLongDouble(sum))
+	text := []byte(longdouble.Format(sum))
 	h.Set(c.Args[2], text, hc.Limits)
 	c.W.Bulk(text)
 	c.Propagate([]byte("HSET"), key, c.Args[2], text)

@@ -1,11 +1,14 @@
-package db
+// Package longdouble does arithmetic the way Redis's INCRBYFLOAT and
+// HINCRBYFLOAT do, in C's long double, so that gocache's results print
+// with the same digits as Redis's.
+package longdouble
 
 import (
 	"math/big"
 	"strings"
 )
 
-// INCRBYFLOAT computes in C's long double, which on x86-64 is the x87
+// Redis computes in C's long double, which on x86-64 is the x87
 // 80-bit format: a 64-bit mantissa and a 15-bit exponent. Go has no such
 // type, so the arithmetic is done in math/big with the same precision
 // and rounding (nearest, ties to even), and the same range checks, which
@@ -13,7 +16,7 @@ import (
 // printed as Redis's ld2string (LD_STR_HUMAN) does: "%.17Lf" with the
 // trailing zeros removed.
 const (
-	ldPrec = 64 // mantissa bits
+	Prec = 64 // mantissa bits
 	// In big.Float's form mant × 2^exp with 0.5 <= mant < 1, finite long
 	// doubles have exp <= ldMaxExp, and the smallest denormal has exp
 	// ldMinExp.
@@ -23,14 +26,14 @@ const (
 	maxFloatChars = 5 * 1024
 )
 
-// parseLongDouble reads b as Redis's string2ld does with strtold: an
+// Parse reads b as Redis's string2ld does with strtold: an
 // optional sign, then decimal digits with an optional point and
 // exponent, a 0x hexadecimal float, or "inf"/"infinity"; nothing may
 // precede or follow it (no spaces), NaN is refused, and so is a value
 // too large for a long double or so small it rounds to zero. The result
 // is rounded to the long double's 64 bits; inf is returned as such (the
 // sum then fails).
-func parseLongDouble(b []byte) (*big.Float, bool) {
+func Parse(b []byte) (*big.Float, bool) {
 	if len(b) == 0 || len(b) >= maxFloatChars {
 		return nil, false
 	}
@@ -106,7 +109,7 @@ func parseDecimalFloat(s string) (*big.Float, bool) {
 		return nil, false
 	}
 	mantStr := strings.TrimLeft(string(mant), "0")
-	f := new(big.Float).SetPrec(ldPrec)
+	f := new(big.Float).SetPrec(Prec)
 	if mantStr == "" {
 		return f, true // zero, whatever the exponent
 	}
@@ -125,7 +128,7 @@ func parseDecimalFloat(s string) (*big.Float, bool) {
 		den := new(big.Int).Exp(big.NewInt(10), big.NewInt(-exp), nil)
 		f.SetRat(new(big.Rat).SetFrac(m, den))
 	}
-	return f, inLongDoubleRange(f)
+	return f, inRange(f)
 }
 
 // parseHexFloat reads the part after "0x": hex digits with an optional
@@ -161,17 +164,17 @@ func parseHexFloat(s string) (*big.Float, bool) {
 	if i != len(s) {
 		return nil, false
 	}
-	f, _, err := big.ParseFloat("0x"+s, 0, ldPrec, big.ToNearestEven)
+	f, _, err := big.ParseFloat("0x"+s, 0, Prec, big.ToNearestEven)
 	if err != nil {
 		return nil, false
 	}
-	return f, inLongDoubleRange(f)
+	return f, inRange(f)
 }
 
-// inLongDoubleRange reports whether a finite value is representable as
+// inRange reports whether a finite value is representable as
 // a long double (zero, or between the smallest denormal and the largest
 // finite value).
-func inLongDoubleRange(f *big.Float) bool {
+func inRange(f *big.Float) bool {
 	if f.Sign() == 0 {
 		return true
 	}
@@ -185,23 +188,23 @@ func isHex(ch byte) bool {
 	return isDigit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')
 }
 
-// addLongDouble returns a+b rounded to a long double, and false when the
+// Add returns a+b rounded to a long double, and false when the
 // sum is NaN or infinite (the "increment would produce NaN or Infinity"
 // error).
-func addLongDouble(a, b *big.Float) (*big.Float, bool) {
+func Add(a, b *big.Float) (*big.Float, bool) {
 	if a.IsInf() || b.IsInf() {
 		return nil, false
 	}
-	z := new(big.Float).SetPrec(ldPrec).Add(a, b)
+	z := new(big.Float).SetPrec(Prec).Add(a, b)
 	if z.Sign() != 0 && z.MantExp(nil) > ldMaxExp {
 		return nil, false
 	}
 	return z, true
 }
 
-// formatLongDouble is ld2string's LD_STR_HUMAN: 17 decimals, trailing
+// Format is ld2string's LD_STR_HUMAN: 17 decimals, trailing
 // zeros and a trailing point removed, and "-0" printed as "0".
-func formatLongDouble(f *big.Float) string {
+func Format(f *big.Float) string {
 	s := f.Text('f', 17)
 	if strings.IndexByte(s, '.') >= 0 {
 		s = strings.TrimRight(s, "0")

@@ -1,11 +1,8 @@
-package hash
+package longdouble
 
-import (
-	"math/big"
-	"testing"
-)
+import "testing"
 
-// TestLongDoubleMatchesRedis pins HINCRBYFLOAT results taken from
+// TestLongDoubleMatchesRedis pins INCRBYFLOAT/HINCRBYFLOAT results taken from
 // redis-server 7.0 on x86-64.
 func TestLongDoubleMatchesRedis(t *testing.T) {
 	cases := []struct{ a, b, want string }{
@@ -19,22 +16,25 @@ func TestLongDoubleMatchesRedis(t *testing.T) {
 		{"5", "0x10", "21"},
 	}
 	for _, c := range cases {
-		a, _, ok1 := parseLongDouble([]byte(c.a))
-		b, _, ok2 := parseLongDouble([]byte(c.b))
+		a, ok1 := Parse([]byte(c.a))
+		b, ok2 := Parse([]byte(c.b))
 		if !ok1 || !ok2 {
 			t.Fatalf("parse %q %q", c.a, c.b)
 		}
-		sum := new(big.Float).SetPrec(ldPrec).Add(a, b)
-		if got := formatLongDouble(sum); got != c.want {
+		sum, ok := Add(a, b)
+		if !ok {
+			t.Fatalf("%s + %s overflowed", c.a, c.b)
+		}
+		if got := Format(sum); got != c.want {
 			t.Errorf("%s + %s = %s, want %s", c.a, c.b, got, c.want)
 		}
 	}
 	for _, bad := range []string{"", " 1", "1 ", "abc", "nan", "1e5000", "1e-5000", "--1", "1_0"} {
-		if _, inf, ok := parseLongDouble([]byte(bad)); ok && !inf {
-			t.Errorf("parseLongDouble(%q) accepted", bad)
+		if f, ok := Parse([]byte(bad)); ok && !f.IsInf() {
+			t.Errorf("Parse(%q) accepted", bad)
 		}
 	}
-	if _, inf, ok := parseLongDouble([]byte("-inf")); !ok || !inf {
+	if f, ok := Parse([]byte("-inf")); !ok || !f.IsInf() {
 		t.Error("-inf is a valid, infinite long double")
 	}
 }
