@@ -30,11 +30,13 @@ import (
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/final/evict"
 	"github.com/gocache/gocache/final/hash"
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -76,9 +78,11 @@ func run(path string, ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg.Register(s)                     // CONFIG GET/SET: every option
-	adm := admin.Register(s, cfg)       // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
-	ca, keys := registerData(s, cfg)    // the keyspace, its types and their commands
+	cfg.Register(s)                  // CONFIG GET/SET: every option
+	adm := admin.Register(s, cfg)    // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
+	ca, keys := registerData(s, cfg) // the keyspace, its types and their commands
+	ev := evict.New(s, ca, cfg)      // maxmemory: evict, or refuse writes with -OOM
+	adm.UsedMemory, keys.Freq = ev.UsedMemory, ev.Freq
 	registerMessaging(s, adm, ca, keys) // transactions and Pub/Sub
 	if err := registerPersistence(s, cfg, ca); err != nil {
 		return err
@@ -165,7 +169,8 @@ func registerMessaging(s *server.Server, adm *admin.Admin, ca *cache.Cache, keys
 
 // registerPersistence is chapters 04 and 05: load the AOF into the
 // keyspace, then log every change, and rewrite the log when it grows. It
-// must come after the commands, which loading replays.
+// must come after the commands, which loading replays. The rewrite writes
+// strings itself; typecmd.AppendRewrite gives it the other four types.
 func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) error {
 	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
 	if err != nil {
@@ -183,9 +188,10 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) 
 	if err != nil {
 		return err
 	}
-	rewrite.Setup(s, p, ca.DBs, rewrite.Config{
+	rw := rewrite.Setup(s, p, ca.DBs, rewrite.Config{
 		Percentage: int(cfg.Int("auto-aof-rewrite-percentage")),
 		MinSize:    cfg.Int("auto-aof-rewrite-min-size"),
 	})
+	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
 	return nil
 }

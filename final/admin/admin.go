@@ -43,6 +43,9 @@ type Admin struct {
 	// OnReset hooks undo a layer's per-client state on RESET (discard the
 	// MULTI queue, unsubscribe ...).
 	OnReset []func(c *server.Client)
+	// UsedMemory, when set, is INFO's used_memory: the figure maxmemory
+	// is compared with (the evictor's); nil means heap object bytes.
+	UsedMemory func() uint64
 	// IsLocal decides whether a peer address is on the loopback interface,
 	// for protected mode. Tests replace it to act as a remote peer.
 	IsLocal func(addr string) bool

@@ -132,6 +132,9 @@ func (a *Admin) infoMemory(b *bytes.Buffer) {
 	s := append([]metrics.Sample(nil), memSamples...)
 	metrics.Read(s)
 	used, total := s[0].Value.Uint64(), s[1].Value.Uint64()
+	if a.UsedMemory != nil {
+		used = a.UsedMemory()
+	}
 	a.peakMem = max(a.peakMem, used)
 	res := rss()
 	maxmem := uint64(a.cfg.Int("maxmemory"))
@@ -222,7 +225,7 @@ func (a *Admin) infoStats(b *bytes.Buffer) {
 	i("sync_partial_ok", 0)
 	i("sync_partial_err", 0)
 	i("expired_keys", st.ExpiredKeys)
-	i("evicted_keys", 0)
+	i("evicted_keys", st.EvictedKeys)
 	i("evicted_clients", 0)
 	i("keyspace_hits", st.KeyspaceHits)
 	i("keyspace_misses", st.KeyspaceMisses)

@@ -18,9 +18,9 @@ type Keys struct {
 	// "maxmemory-policy" option from the config registry ("noeviction"
 	// when nobody registered one).
 	Policy func() string
-	// LFULogFactor and LFUDecayTime are lfu-log-factor and lfu-decay-time
-	// (defaults 10 and 1), used by the LFU counter (see SetLFU).
-	LFULogFactor, LFUDecayTime int
+	// Freq reads a key's LFU counter for OBJECT FREQ; the evictor, which
+	// owns the counter, sets it. Nil reads it with Redis's defaults.
+	Freq func(e *keyspace.Entry) int
 	// OnSwap hooks run after SWAPDB exchanged the keys of two databases,
 	// for layers that track keys by database (clients blocked on a list
 	// key wake up if the key now exists, as Redis's swapdb does).
@@ -36,7 +36,7 @@ type Keys struct {
 // (registered by cache.Register, whose databases ca holds), and makes
 // SCAN's TYPE filter know every type.
 func Register(s *server.Server, ca *cache.Cache) *Keys {
-	k := &Keys{Cache: ca, srv: s, LFULogFactor: 10, LFUDecayTime: 1}
+	k := &Keys{Cache: ca, srv: s}
 	k.Policy = k.configPolicy
 	ca.TypeName = TypeName
 	s.Commands.Add(k.commands()...)

@@ -3,6 +3,7 @@ package db_test
 import (
 	"errors"
 	"fmt"
+	"math/rand"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/final/evict"
 )
 
 // scanAll runs one SCAN step and returns the next cursor and the keys.
@@ -187,7 +190,12 @@ func lfuPolicyParam(k *db.Keys) *server.Param {
 				return errors.New("argument(s) must be one of the following: ...")
 			}
 			policy = v
-			k.SetLFU(strings.HasSuffix(v, "-lfu"))
+			for _, db := range k.DBs {
+				db.Touch = nil
+				if strings.HasSuffix(v, "-lfu") {
+					db.Touch = func(e *keyspace.Entry, now int64) { evict.TouchLFU(e, now, 10, 1, rand.Float64()) }
+				}
+			}
 			return nil
 		},
 	}

@@ -1,7 +1,7 @@
 package db
 
 import (
-	"math/rand/v2"
+	"github.com/gocache/gocache/final/evict"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
@@ -103,69 +103,15 @@ func (k *Keys) objectFreq(c *server.Client) {
 		c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 		return
 	}
-	c.W.Int(int64(k.lfuDecayed(e.LRU, k.Clock())))
+	c.W.Int(int64(k.freq(e)))
 }
 
-// Redis's LFU data in Entry.LRU's 24 bits: the minute of the last
-// decrement (16 bits) above a logarithmic access counter (8 bits).
-const (
-	lfuInitVal = 5 // LFU_INIT_VAL: new keys start here so they are not evicted at once
-	lfuMaxVal  = 255
-)
-
-func lfuMinutes(nowMs int64) uint32 { return uint32(nowMs/60000) & 0xffff }
-
-// lfuDecayed is LFUDecrAndReturn: the counter less one per
-// lfu-decay-time minutes since the last decrement.
-func (k *Keys) lfuDecayed(lru uint32, nowMs int64) uint32 {
-	ldt, counter := (lru>>8)&0xffff, lru&0xff
-	if k.LFUDecayTime <= 0 {
-		return counter
+// freq is the LFU counter of e as OBJECT FREQ reports it: the evictor's
+// reading when one is installed (Freq), else the counter decayed at
+// Redis's default lfu-decay-time.
+func (k *Keys) freq(e *keyspace.Entry) int {
+	if k.Freq != nil {
+		return k.Freq(e)
 	}
-	now := lfuMinutes(nowMs)
-	elapsed := now - ldt
-	if now < ldt {
-		elapsed = 0xffff - ldt + now
-	}
-	periods := elapsed / uint32(k.LFUDecayTime)
-	if periods >= counter {
-		return 0
-	}
-	return counter - periods
-}
-
-// lfuTouch is Redis's updateLFU, installed as the databases' Touch hook
-// under an LFU policy: decay the counter, then increment it with a
-// probability that falls as it grows (LFULogIncr). A slot never used
-// before (LRU 0) is a new key and starts at LFU_INIT_VAL.
-func (k *Keys) lfuTouch(e *keyspace.Entry, now int64) {
-	if e.LRU == 0 {
-		e.LRU = lfuMinutes(now)<<8 | lfuInitVal
-		return
-	}
-	counter := k.lfuDecayed(e.LRU, now)
-	if counter < lfuMaxVal {
-		base := float64(counter) - lfuInitVal
-		if base < 0 {
-			base = 0
-		}
-		if rand.Float64() < 1/(base*float64(k.LFULogFactor)+1) {
-			counter++
-		}
-	}
-	e.LRU = lfuMinutes(now)<<8 | counter
-}
-
-// SetLFU switches the access bookkeeping of every database between the
-// LRU clock (off) and the LFU counter (on). Whoever owns the
-// maxmemory-policy option calls it when the policy changes between an
-// LFU policy and any other.
-func (k *Keys) SetLFU(on bool) {
-	for _, db := range k.DBs {
-		if on {
-			db.Touch = k.lfuTouch
-		} else {
-			db.Touch = nil
-		}
-	}
+	return int(evict.LFUDecay(e.LRU, k.Clock(), 1))
 }

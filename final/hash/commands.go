@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -386,3 +387,21 @@ func (hc *Commands) hscan(c *server.Client) {
 
 // Copy is a deep copy for COPY (final/db's Value contract).
 func (h *Hash) Copy() any { return h.Clone() }
+
+// AppendRewrite appends the commands that recreate the hash under key for
+// the AOF rewrite: HSET with typecmd.RewriteItems field-value pairs per
+// command (Redis's rewriteHashObject writes the same pairs with HMSET).
+func (h *Hash) AppendRewrite(dst []byte, key string) []byte {
+	n := h.Len()
+	i := 0
+	h.All(func(f, v []byte) bool {
+		if i%typecmd.RewriteItems == 0 {
+			dst = typecmd.AppendRewriteCommand(dst, "HSET", key, min(n-i, typecmd.RewriteItems), 2)
+		}
+		dst = rewrite.AppendBulk(dst, f)
+		dst = rewrite.AppendBulk(dst, v)
+		i++
+		return true
+	})
+	return dst
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -220,12 +221,16 @@ func (lc *Commands) lindex(c *server.Client) {
 	if !ok {
 		return
 	}
+	if l == nil { // a missing key answers null before the index is parsed, as in Redis
+		c.W.Null()
+		return
+	}
 	i, ok := cmdarg.Int(c.Args[2])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
 	}
-	if l == nil || i >= int64(l.Len()) || i < -int64(l.Len()) {
+	if i >= int64(l.Len()) || i < -int64(l.Len()) {
 		c.W.Null()
 		return
 	}
@@ -522,3 +527,22 @@ func (lc *Commands) lmpop(c *server.Client) {
 
 // Copy is a deep copy for COPY (final/db's Value contract).
 func (l *List) Copy() any { return l.Clone() }
+
+// AppendRewrite appends the commands that recreate the list under key for
+// the AOF rewrite: RPUSH, head to tail, typecmd.RewriteItems elements per
+// command, as Redis's rewriteListObject.
+func (l *List) AppendRewrite(dst []byte, key string) []byte {
+	if l.n == 0 {
+		return dst
+	}
+	i := 0
+	l.Range(0, l.n-1, false, func(v []byte) bool {
+		if i%typecmd.RewriteItems == 0 {
+			dst = typecmd.AppendRewriteCommand(dst, "RPUSH", key, min(l.n-i, typecmd.RewriteItems), 1)
+		}
+		dst = rewrite.AppendBulk(dst, v)
+		i++
+		return true
+	})
+	return dst
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -310,7 +311,9 @@ func (sc *Commands) sources(c *server.Client, keys [][]byte, forWrite bool) ([]*
 	for i, k := range keys {
 		var ok bool
 		if forWrite {
-			sets[i], ok = sc.write(c, k)
+			// lookupKeyWrite without the write hook: a source is only
+			// read, and the hook would tell WATCH that it changed.
+			sets[i], ok = typecmd.As[*Set](c, sc.ks.DB(c).Lookup(k, sc.ks.Now()))
 		} else {
 			sets[i], ok = sc.read(c, k)
 		}
@@ -458,3 +461,20 @@ func (sc *Commands) sscan(c *server.Client) {
 
 // Copy is a deep copy for COPY (final/db's Value contract).
 func (s *Set) Copy() any { return s.Clone() }
+
+// AppendRewrite appends the commands that recreate the set under key for
+// the AOF rewrite: SADD with typecmd.RewriteItems members per command, as
+// Redis's rewriteSetObject.
+func (s *Set) AppendRewrite(dst []byte, key string) []byte {
+	n := s.Len()
+	i := 0
+	s.All(func(m []byte) bool {
+		if i%typecmd.RewriteItems == 0 {
+			dst = typecmd.AppendRewriteCommand(dst, "SADD", key, min(n-i, typecmd.RewriteItems), 1)
+		}
+		dst = rewrite.AppendBulk(dst, m)
+		i++
+		return true
+	})
+	return dst
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -631,3 +632,24 @@ func FormatScore(b []byte, s float64) []byte {
 
 // Copy is a deep copy for COPY (final/db's Value contract).
 func (z *ZSet) Copy() any { return z.Clone() }
+
+// AppendRewrite appends the commands that recreate the sorted set under
+// key for the AOF rewrite: ZADD with typecmd.RewriteItems score-member
+// pairs per command, in score order, as Redis's rewriteSortedSetObject.
+// Scores are written as FormatScore writes them (Redis's "%.17g"), which
+// reads back as the same float64, infinities included.
+func (z *ZSet) AppendRewrite(dst []byte, key string) []byte {
+	n := z.Len()
+	i := 0
+	var num [32]byte
+	z.All(func(m []byte, score float64) bool {
+		if i%typecmd.RewriteItems == 0 {
+			dst = typecmd.AppendRewriteCommand(dst, "ZADD", key, min(n-i, typecmd.RewriteItems), 2)
+		}
+		dst = rewrite.AppendBulk(dst, FormatScore(num[:0], score))
+		dst = rewrite.AppendBulk(dst, m)
+		i++
+		return true
+	})
+	return dst
+}

@@ -101,7 +101,8 @@ func (zc *Commands) store(c *server.Client, inter bool) {
 	db, now := zc.ks.DB(c), zc.ks.Now()
 	for i := range srcs {
 		srcs[i].weight = 1
-		e := db.LookupWrite(c.Args[3+i], now)
+		// A source is only read: LookupWrite would tell WATCH it changed.
+		e := db.Lookup(c.Args[3+i], now)
 		if e == nil {
 			continue
 		}

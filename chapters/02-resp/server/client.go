@@ -119,16 +119,14 @@ func (c *Client) Propagate(args ...[]byte) {
 func (c *Client) CloseAfterReply() { c.closeAfter = true }
 
 // Block marks the client as waiting (a later layer's blocking commands):
-// its remaining input is not processed until Unblock.
-func (c *Client) Block() {
-	c.blocked = true
-	c.Conn.PauseReads(true)
-}
+// its remaining input is not processed until Unblock. Its socket is still
+// read, as Redis reads a blocked client, so that one that hangs up while
+// it waits is closed (and forgotten by the layer it waits in) at once.
+func (c *Client) Block() { c.blocked = true }
 
 // Unblock resumes a blocked client on the next loop turn.
 func (c *Client) Unblock() {
 	c.blocked = false
-	c.Conn.PauseReads(false)
 	c.Conn.Requeue()
 }
 

@@ -130,7 +130,7 @@ func (s *Server) addServerInfo() {
 		st := &s.Stats
 		fmt.Fprintf(b, "total_connections_received:%d\r\ntotal_commands_processed:%d\r\n", st.Connections, st.Commands)
 		fmt.Fprintf(b, "total_net_input_bytes:%d\r\ntotal_net_output_bytes:%d\r\n", st.NetInputBytes, st.NetOutputBytes)
-		fmt.Fprintf(b, "rejected_connections:%d\r\nexpired_keys:%d\r\n", st.RejectedConns, st.ExpiredKeys)
+		fmt.Fprintf(b, "rejected_connections:%d\r\nexpired_keys:%d\r\nevicted_keys:%d\r\n", st.RejectedConns, st.ExpiredKeys, st.EvictedKeys)
 		fmt.Fprintf(b, "keyspace_hits:%d\r\nkeyspace_misses:%d\r\ntotal_error_replies:%d\r\n", st.KeyspaceHits, st.KeyspaceMisses, st.ErrorReplies)
 	})
 	s.AddInfo("Commandstats", false, func(b *bytes.Buffer) {

@@ -112,6 +112,7 @@ type Stats struct {
 	NetInputBytes   int64
 	NetOutputBytes  int64
 	ExpiredKeys     int64
+	EvictedKeys     int64 // keys removed to stay under maxmemory
 	KeyspaceHits    int64
 	KeyspaceMisses  int64
 	UnexpectedClose int64
@@ -230,14 +231,17 @@ func (s *Server) Readable(ready []*reactor.Conn) {
 var errQueryBufferLimit = errors.New("query buffer limit reached")
 
 // readAndParse runs on an I/O goroutine. It touches only this client's
-// connection buffers and parser, never shared state.
+// connection buffers and parser, never shared state. A blocked client is
+// read but not parsed: its commands wait in the input, its EOF does not.
 func readAndParse(conn *reactor.Conn) {
 	c, ok := conn.Ctx.(*Client)
-	if !ok || c.blocked || conn.Closing() {
+	if !ok || conn.Closing() {
 		return
 	}
 	c.readErr = conn.Fill()
-	c.parse()
+	if !c.blocked {
+		c.parse()
+	}
 	if c.readErr == nil && len(conn.Input()) > c.Srv.QueryBufferLimit {
 		c.readErr = errQueryBufferLimit
 	}
