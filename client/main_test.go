@@ -2,28 +2,66 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // TestMain lets the pseudo-terminal test run this test binary as the
-// client itself instead of building it.
+// client itself instead of building it, and removes the gocache server
+// built for the tests.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOCACHE_CLI_BE_MAIN") == "1" {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if gocache.dir != "" {
+		os.RemoveAll(gocache.dir)
+	}
+	os.Exit(code)
+}
+
+// gocache is the final server, built once per test binary by the first
+// test that needs it.
+var gocache struct {
+	once sync.Once
+	dir  string // temporary directory holding the binary
+	bin  string
+	err  error
+}
+
+// buildServer builds github.com/gocache/gocache/final, once.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	gocache.once.Do(func() {
+		gocache.dir, gocache.err = os.MkdirTemp("", "gocache-cli-test")
+		if gocache.err != nil {
+			return
+		}
+		gocache.bin = filepath.Join(gocache.dir, "gocache")
+		out, err := exec.Command("go", "build", "-o", gocache.bin, "github.com/gocache/gocache/final").CombinedOutput()
+		if err != nil {
+			gocache.err = fmt.Errorf("go build ./final: %v\n%s", err, out)
+		}
+	})
+	if gocache.err != nil {
+		t.Fatal(gocache.err)
+	}
+	return gocache.bin
 }
 
 // serverAddr returns the host and port of a server to test against: the
-// one in GOCACHE_TEST_ADDR if set, otherwise a fresh redis-server on a free
-// 127.0.0.1 port. Retarget it here when the gocache server is ready.
+// one in GOCACHE_TEST_ADDR if set, otherwise a fresh gocache final server
+// (built once, see buildServer) on a free 127.0.0.1 port, without
+// persistence, stopped when the test ends.
 func serverAddr(t *testing.T) (string, int) {
 	t.Helper()
 	if addr := os.Getenv("GOCACHE_TEST_ADDR"); addr != "" {
@@ -31,18 +69,27 @@ func serverAddr(t *testing.T) (string, int) {
 		p, _ := strconv.Atoi(port)
 		return host, p
 	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not on PATH (set GOCACHE_TEST_ADDR to test against a running server)")
-	}
+	bin := buildServer(t)
 	port := freePort(t)
 	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning")
+		"--appendonly", "no", "--dir", t.TempDir(), "--loglevel", "warning")
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	waitFor(t, "redis-server to accept connections", func() bool {
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	waitFor(t, "gocache to accept connections", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("gocache exited: %s", log.String())
+		default:
+		}
 		nc, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err == nil {
 			nc.Close()

@@ -11,17 +11,30 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
+	"github.com/gocache/gocache/final/hash"
+	"github.com/gocache/gocache/final/list"
+	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/zset"
 )
 
-// setup registers every command under test. The data-type packages add
-// their Register calls here, and their rows to rows.
+// setup registers every command under test the way final/main.go does
+// (registerData, then the transaction part of registerMessaging).
 func setup(s *server.Server) {
-	db.Register(s, cache.Register(s))
+	ca := cache.Register(s)
+	keys := db.Register(s, ca)
+	list.Register(s, ca)
+	hash.Register(s, ca)
+	set.Register(s, ca)
+	zset.Register(s, ca)
+	m := multi.Register(s, ca)
+	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
 }
 
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
-var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps)
+var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
+	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op

@@ -36,6 +36,9 @@ type Step struct {
 // come from a small pool so that commands meet the same keys often.
 type Gen struct {
 	R *rand.Rand
+
+	inMulti bool                          // a MULTI is open
+	queued  []func(got, want string) bool // comparisons of the commands queued in it
 }
 
 // NewGen returns a generator for seed.
@@ -47,12 +50,35 @@ func (g *Gen) Pick(choices ...string) string { return choices[g.R.IntN(len(choic
 // Chance is true with probability 1/n.
 func (g *Gen) Chance(n int) bool { return g.R.IntN(n) == 0 }
 
-// Key is a key from the pool k0..k7 (sometimes the empty key).
+// Key is a key from the pool k0..k7, sometimes one of the data types'
+// keys (see TypedKey) or the empty key.
 func (g *Gen) Key() string {
 	if g.Chance(40) {
 		return ""
 	}
+	if g.Chance(4) {
+		return g.Pick("l", "h", "s", "z") + strconv.Itoa(g.R.IntN(3))
+	}
 	return "k" + strconv.Itoa(g.R.IntN(8))
+}
+
+// TypedKey is a key for a command of one data type: mostly from that
+// type's pool (prefix, then 0..2) so that its commands find values of
+// their type, otherwise any key, to meet WRONGTYPE and other types.
+func (g *Gen) TypedKey(prefix string) string {
+	if g.Chance(4) {
+		return g.Key()
+	}
+	return prefix + strconv.Itoa(g.R.IntN(3))
+}
+
+// TypedKeys is 1..max keys of one data type.
+func (g *Gen) TypedKeys(prefix string, max int) []string {
+	keys := make([]string, 1+g.R.IntN(max))
+	for i := range keys {
+		keys[i] = g.TypedKey(prefix)
+	}
+	return keys
 }
 
 // Keys is 1..max keys.
@@ -136,6 +162,8 @@ func (g *Gen) UnixSeconds() string {
 }
 
 // Generate builds n steps from the rows, each picked with its weight.
+// An open transaction ends (EXEC, sometimes DISCARD) after a few
+// commands, so that most commands run outside one.
 func Generate(seed uint64, n int, rows []Op) []Step {
 	g := NewGen(seed)
 	total := 0
@@ -144,10 +172,14 @@ func Generate(seed uint64, n int, rows []Op) []Step {
 	}
 	steps := make([]Step, 0, n)
 	for len(steps) < n {
+		if g.inMulti && g.Chance(5) {
+			steps = append(steps, g.track(Step{Args: cmd(g.Pick("EXEC", "EXEC", "EXEC", "DISCARD"))}))
+			continue
+		}
 		x := g.R.IntN(total)
 		for _, r := range rows {
 			if x -= r.Weight; x < 0 {
-				steps = append(steps, Step{Args: r.Args(g), Same: r.Same})
+				steps = append(steps, g.track(Step{Args: r.Args(g), Same: r.Same}))
 				break
 			}
 		}

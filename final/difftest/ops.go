@@ -132,7 +132,7 @@ var KeyOps = []Op{
 			args = append(args, "MATCH", g.Pick("k[0-3]", "*", "k1"))
 		}
 		if g.Chance(3) {
-			args = append(args, "TYPE", g.Pick("string", "list", "STRING"))
+			args = append(args, "TYPE", g.Pick("string", "list", "STRING", "hash", "set", "zset"))
 		}
 		return args
 	}, sameScan},

@@ -60,23 +60,50 @@ type buffer struct {
 	off int
 }
 
-var bufPool = sync.Pool{New: func() any { return &buffer{b: make([]byte, 0, readSize)} }}
+// Buffers come in a few size classes, each with its own pool. A
+// connection that pipelines large replies grows its output buffer from
+// 16 KiB to 64 KiB or more on every turn; taking the bigger buffer from a
+// pool and giving it back once flushed keeps that steady state free of
+// allocation and garbage. Larger buffers (a huge bulk) are left to the GC.
+var bufClasses = [...]int{readSize, 64 << 10, 256 << 10, 1 << 20}
 
-func getBuffer() *buffer { return bufPool.Get().(*buffer) }
+var bufPools [len(bufClasses)]sync.Pool
 
-// putBuffer returns a buffer to the pool. Only standard-size buffers go
-// back: a buffer grown for one big reply or bulk argument would otherwise
-// pin its memory to the next idle connection that borrows it.
+func init() {
+	for i, size := range bufClasses {
+		bufPools[i].New = func() any { return &buffer{b: make([]byte, 0, size)} }
+	}
+}
+
+// class returns the index of the smallest class holding n bytes, or -1.
+func class(n int) int {
+	for i, size := range bufClasses {
+		if n <= size {
+			return i
+		}
+	}
+	return -1
+}
+
+func getBuffer() *buffer { return bufPools[0].Get().(*buffer) }
+
+// putBuffer returns a buffer to its class's pool. Buffers of other sizes
+// are dropped: one grown for a single huge reply or bulk argument would
+// otherwise pin its memory to the next connection that borrows it.
 func putBuffer(b *buffer) {
-	if cap(b.b) != readSize {
+	i := class(cap(b.b))
+	if i < 0 || cap(b.b) != bufClasses[i] {
 		return
 	}
 	b.b, b.off = b.b[:0], 0
-	bufPool.Put(b)
+	bufPools[i].Put(b)
 }
 
 // room makes at least n bytes of free space after the live data, first by
-// moving the live data to the front, then by growing.
+// moving the live data to the front, then by moving it to a bigger
+// buffer. The old array goes back to its pool: nothing may keep slices of
+// a buffer's bytes across a call that can grow it (the layer above
+// consumes, or copies, what it parsed before it reads again).
 func (b *buffer) room(n int) {
 	if cap(b.b)-len(b.b) >= n {
 		return
@@ -88,9 +115,20 @@ func (b *buffer) room(n int) {
 			return
 		}
 	}
-	nb := make([]byte, len(b.b), max(2*cap(b.b), len(b.b)+n))
+	want := max(2*cap(b.b), len(b.b)+n)
+	i := class(want)
+	if i < 0 {
+		nb := make([]byte, len(b.b), want)
+		copy(nb, b.b)
+		b.b = nb
+		return
+	}
+	// Trade arrays with a pooled buffer: it leaves with the old array.
+	pooled := bufPools[i].Get().(*buffer)
+	nb := pooled.b[:len(b.b)]
 	copy(nb, b.b)
-	b.b = nb
+	b.b, pooled.b = nb, b.b
+	putBuffer(pooled)
 }
 
 // Fd returns the connection's file descriptor.
