@@ -48,7 +48,7 @@ func appendTTY(b []byte, v resp.Value, prefix string) []byte {
 		if v.Null {
 			b = append(b, "(nil)"...)
 		} else {
-			b = appendRepr(b, v.Str)
+			b = resp.AppendRepr(b, v.Str)
 		}
 	case resp.KindArray, resp.KindSet, resp.KindMap, resp.KindPush:
 		if v.Null {
@@ -200,37 +200,6 @@ func formatInvalidate(v resp.Value) string {
 		b = append(b, '\'')
 	}
 	return string(append(b, '\n'))
-}
-
-// appendRepr quotes s like Redis's sdscatrepr: backslash escapes for
-// quotes, backslashes and control characters, \xHH for other bytes that
-// are not printable ASCII. Binary values stay on one line and readable.
-func appendRepr(b, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, c := range s {
-		switch c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if c >= 0x20 && c <= 0x7e {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
-			}
-		}
-	}
-	return append(b, '"')
 }
 
 // doubleText is the double as the server sent it ("3.141", "inf"): that

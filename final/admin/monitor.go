@@ -61,39 +61,9 @@ func MonitorLine(usec int64, db int, addr string, args [][]byte) []byte {
 		if i > 0 {
 			b = append(b, ' ')
 		}
-		b = AppendRepr(b, arg)
+		b = resp.AppendRepr(b, arg)
 	}
 	return append(b, '\r', '\n')
-}
-
-// AppendRepr quotes s as Redis's sdscatrepr does: printable bytes as they
-// are, \\ \" \n \r \t \a \b escaped, anything else as \xHH.
-func AppendRepr(b, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, ch := range s {
-		switch ch {
-		case '\\', '"':
-			b = append(b, '\\', ch)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if ch >= ' ' && ch <= '~' {
-				b = append(b, ch)
-			} else {
-				b = append(b, '\\', 'x', hex[ch>>4], hex[ch&15])
-			}
-		}
-	}
-	return append(b, '"')
 }
 
 var redacted = []byte("(redacted)")

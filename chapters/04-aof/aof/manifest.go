@@ -154,30 +154,7 @@ func appendRepr(b []byte, name string) []byte {
 	if !needsRepr(name) {
 		return append(b, name...)
 	}
-	b = append(b, '"')
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, `\n`...)
-		case '\r':
-			b = append(b, `\r`...)
-		case '\t':
-			b = append(b, `\t`...)
-		case '\a':
-			b = append(b, `\a`...)
-		case '\b':
-			b = append(b, `\b`...)
-		default:
-			if isPrint(c) {
-				b = append(b, c)
-			} else {
-				b = append(b, fmt.Sprintf(`\x%02x`, c)...)
-			}
-		}
-	}
-	return append(b, '"')
+	return resp.AppendRepr(b, []byte(name))
 }
 
 func needsRepr(s string) bool {
