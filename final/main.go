@@ -28,6 +28,7 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/admin"
+	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/evict"
@@ -78,12 +79,15 @@ func run(path string, ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg.Register(s)                  // CONFIG GET/SET: every option
-	adm := admin.Register(s, cfg)    // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
-	ca, keys := registerData(s, cfg) // the keyspace, its types and their commands
-	ev := evict.New(s, ca, cfg)      // maxmemory: evict, or refuse writes with -OOM
+	cfg.Register(s)                         // CONFIG GET/SET: every option
+	adm := admin.Register(s, cfg)           // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
+	ca, keys, lists := registerData(s, cfg) // the keyspace, its types and their commands
+	ev := evict.New(s, ca, cfg)             // maxmemory: evict, or refuse writes with -OOM
 	adm.UsedMemory, keys.Freq = ev.UsedMemory, ev.Freq
 	registerMessaging(s, adm, ca, keys) // transactions and Pub/Sub
+	blk := block.Register(s, ca, lists) // BLPOP and friends, woken by pushes
+	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
+	adm.Unblock, adm.InTimeoutTable = blk.Unblock, blk.WithTimeout
 	if err := registerPersistence(s, cfg, ca); err != nil {
 		return err
 	}
@@ -132,18 +136,18 @@ func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 
 // registerData is chapter 03's keyspace over --databases databases, with
 // final's key and string commands and the four other data types.
-func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys) {
+func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys, *list.Commands) {
 	dbs := make([]*keyspace.DB, cfg.Int("databases"))
 	for i := range dbs {
 		dbs[i] = keyspace.New()
 	}
 	ca := cache.Register(s, dbs...)
 	keys := db.Register(s, ca)
-	list.Register(s, ca)
+	lists := list.Register(s, ca)
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
-	return ca, keys
+	return ca, keys, lists
 }
 
 // registerMessaging adds MULTI/EXEC and Pub/Sub, and tells CLIENT LIST and

@@ -46,6 +46,12 @@ type Admin struct {
 	// UsedMemory, when set, is INFO's used_memory: the figure maxmemory
 	// is compared with (the evictor's); nil means heap object bytes.
 	UsedMemory func() uint64
+	// Unblock answers a client waiting in a blocking command for CLIENT
+	// UNBLOCK (withError: -UNBLOCKED instead of the timeout reply) and
+	// reports whether it was waiting there; the blocking layer sets it.
+	Unblock func(c *server.Client, withError bool) bool
+	// InTimeoutTable counts the blocked clients with a timeout, for INFO.
+	InTimeoutTable func() int
 	// IsLocal decides whether a peer address is on the loopback interface,
 	// for protected mode. Tests replace it to act as a remote peer.
 	IsLocal func(addr string) bool

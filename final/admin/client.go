@@ -24,6 +24,7 @@ func (a *Admin) clientCommand() *server.Command {
 		&server.Command{Name: "pause", Arity: -3, Flags: server.Admin | conn, Run: a.clientPause},
 		&server.Command{Name: "unpause", Arity: 2, Flags: server.Admin | conn, Run: func(c *server.Client) { a.unpause(); c.OK() }},
 		&server.Command{Name: "reply", Arity: 3, Flags: conn, Run: clientReply},
+		&server.Command{Name: "unblock", Arity: -3, Flags: server.Admin | conn, Run: a.clientUnblock},
 		&server.Command{Name: "help", Arity: 2, Flags: server.Loading | server.Stale, Run: clientHelp},
 	)
 	return &server.Command{Name: "client", Arity: -2, Group: "connection", Subcommands: sub, Run: unknownSubcommand}
@@ -291,4 +292,38 @@ func clientHelp(c *server.Client) {
 	for _, l := range lines {
 		c.W.SimpleString(l)
 	}
+}
+
+// clientUnblock is CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was
+// waiting in a blocking command and is now answered (as by a timeout, or
+// with -UNBLOCKED), 0 otherwise. The blocking layer does the answering
+// through the Unblock hook.
+func (a *Admin) clientUnblock(c *server.Client) {
+	id, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
+	if err != nil || strconv.FormatInt(id, 10) != string(c.Args[2]) {
+		c.Error("ERR value is not an integer or out of range")
+		return
+	}
+	withError := false
+	if len(c.Args) > 4 {
+		c.ErrSyntax()
+		return
+	}
+	if len(c.Args) == 4 {
+		switch strings.ToUpper(string(c.Args[3])) {
+		case "TIMEOUT":
+		case "ERROR":
+			withError = true
+		default:
+			c.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+			return
+		}
+	}
+	for _, target := range c.Srv.Clients() {
+		if target.ID == id && target.Blocked() && a.Unblock != nil && a.Unblock(target, withError) {
+			c.W.Int(1)
+			return
+		}
+	}
+	c.W.Int(0)
 }

@@ -95,7 +95,11 @@ func (a *Admin) infoClients(b *bytes.Buffer) {
 	kv(b, "client_recent_max_output_buffer", strconv.Itoa(maxOut))
 	kv(b, "blocked_clients", strconv.Itoa(blocked))
 	kv(b, "tracking_clients", "0")
-	kv(b, "clients_in_timeout_table", "0")
+	inTimeout := 0
+	if a.InTimeoutTable != nil {
+		inTimeout = a.InTimeoutTable()
+	}
+	kv(b, "clients_in_timeout_table", strconv.Itoa(inTimeout))
 }
 
 // memSamples are the runtime/metrics gocache reports as used_memory: the

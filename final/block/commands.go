@@ -1,0 +1,415 @@
+package block
+
+import (
+	"strconv"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/final/list"
+	"github.com/gocache/gocache/final/zset"
+)
+
+// commands is the command table: Redis 7.0's arity, flags and key
+// positions.
+func (b *Block) commands() []*server.Command {
+	const (
+		w, oom, ns, blk, fast, mk = server.Write, server.DenyOOM, server.NoScript, server.Blocking, server.Fast, server.Movablekeys
+	)
+	type row struct {
+		name              string
+		arity             int
+		flags             server.Flags
+		first, last, step int
+		group             string
+		run               func(c *server.Client)
+	}
+	rows := []row{
+		{"blpop", -3, w | ns | blk, 1, -2, 1, "list", func(c *server.Client) { b.bpop(c, true) }},
+		{"brpop", -3, w | ns | blk, 1, -2, 1, "list", func(c *server.Client) { b.bpop(c, false) }},
+		{"brpoplpush", 4, w | oom | ns | blk, 1, 2, 1, "list", b.brpoplpush},
+		{"blmove", 6, w | oom | ns | blk, 1, 2, 1, "list", b.blmove},
+		{"blmpop", -5, w | blk | mk, 0, 0, 0, "list", b.blmpop},
+		{"bzpopmin", -3, w | ns | blk | fast, 1, -2, 1, "sortedset", func(c *server.Client) { b.bzpop(c, true) }},
+		{"bzpopmax", -3, w | ns | blk | fast, 1, -2, 1, "sortedset", func(c *server.Client) { b.bzpop(c, false) }},
+		{"bzmpop", -5, w | blk | mk, 0, 0, 0, "sortedset", b.bzmpop},
+	}
+	cmds := make([]*server.Command, len(rows))
+	for i, r := range rows {
+		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
+			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: r.group, Run: r.run}
+	}
+	return cmds
+}
+
+// keysOf copies the key arguments a waiter keeps, each once (a client
+// waits on a key once however often it names it, as in Redis).
+func keysOf(args [][]byte) []string {
+	keys := make([]string, 0, len(args))
+	seen := make(map[string]bool, len(args))
+	for _, a := range args {
+		if k := string(a); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// timeout parses the timeout argument, replying the error if it is bad.
+func timeout(c *server.Client, arg []byte) (int64, bool) {
+	ms, msg := parseTimeout(arg)
+	if msg != "" {
+		c.Error(msg)
+		return 0, false
+	}
+	return ms, true
+}
+
+// bpop is BLPOP and BRPOP key [key ...] timeout: pop from the first
+// non-empty list, as [LR]POP, or wait.
+func (b *Block) bpop(c *server.Client, left bool) {
+	ms, ok := timeout(c, c.Args[len(c.Args)-1])
+	if !ok {
+		return
+	}
+	b.popFirst(c, ms, c.Args[1:len(c.Args)-1], &waiter{left: left, count: -1})
+}
+
+// blmpop is BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count].
+// Like Redis, it checks its other arguments before the timeout.
+func (b *Block) blmpop(c *server.Client) {
+	keys, where, count, ok := mpopArgs(c, listSide)
+	if !ok {
+		return
+	}
+	ms, ok := timeout(c, c.Args[1])
+	if !ok {
+		return
+	}
+	b.popFirst(c, ms, keys, &waiter{left: where, count: count})
+}
+
+// popFirst is blockingPopGenericCommand: the first key holding a
+// non-empty list is popped at once; a key of another type is an error;
+// with none, the client waits for them all.
+func (b *Block) popFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
+	db, now := b.ca.DB(c), b.ca.Now()
+	for _, key := range keys {
+		e := db.LookupWrite(key, now)
+		if e == nil {
+			continue
+		}
+		l, ok := e.Value.(*list.List)
+		if !ok {
+			c.Error(cache.ErrWrongType)
+			return
+		}
+		if l.Len() == 0 {
+			continue
+		}
+		c.Propagate(popList(c.W, db, now, key, l, w.left, w.count)...)
+		return
+	}
+	if b.nested(c) {
+		c.W.NullArray()
+		return
+	}
+	w.keys = keysOf(keys)
+	b.block(c, w, ms)
+}
+
+// popList pops for BLPOP (count -1: reply [key, element]) or BLMPOP
+// (reply [key, [elements]]), deletes the list if that emptied it, and
+// returns the LPOP/RPOP that replays it.
+func popList(rw replyWriter, db *keyspace.DB, now int64, key []byte, l *list.List, left bool, count int64) [][]byte {
+	name := "RPOP"
+	if left {
+		name = "LPOP"
+	}
+	rw.Array(2)
+	rw.Bulk(key)
+	prop := [][]byte{[]byte(name), key}
+	if count < 0 {
+		rw.Bulk(pop(l, left))
+	} else {
+		n := int(min(count, int64(l.Len())))
+		rw.Array(n)
+		for i := 0; i < n; i++ {
+			rw.Bulk(pop(l, left))
+		}
+		prop = append(prop, strconv.AppendInt(nil, int64(n), 10))
+	}
+	if l.Len() == 0 {
+		db.Delete(key, now)
+	}
+	return prop
+}
+
+func pop(l *list.List, left bool) []byte {
+	if left {
+		v, _ := l.PopLeft()
+		return v
+	}
+	v, _ := l.PopRight()
+	return v
+}
+
+func push(l *list.List, v []byte, left bool) {
+	if left {
+		l.PushLeft(v)
+	} else {
+		l.PushRight(v)
+	}
+}
+
+// listSide parses LEFT or RIGHT (true: left).
+func listSide(arg []byte) (bool, bool) {
+	switch {
+	case cache.Eq(arg, "left"):
+		return true, true
+	case cache.Eq(arg, "right"):
+		return false, true
+	}
+	return false, false
+}
+
+// zsetSide parses MIN or MAX (true: min).
+func zsetSide(arg []byte) (bool, bool) {
+	switch {
+	case cache.Eq(arg, "min"):
+		return true, true
+	case cache.Eq(arg, "max"):
+		return false, true
+	}
+	return false, false
+}
+
+// mpopArgs parses BLMPOP's and BZMPOP's numkeys key [key ...] side
+// [COUNT count] after the timeout, with Redis's errors
+// (lmpopGenericCommand, zmpopGenericCommand).
+func mpopArgs(c *server.Client, side func([]byte) (bool, bool)) (keys [][]byte, where bool, count int64, ok bool) {
+	numkeys, ok := cache.ParseInt(c.Args[2])
+	if !ok || numkeys <= 0 {
+		c.Error("ERR numkeys should be greater than 0")
+		return nil, false, 0, false
+	}
+	if numkeys >= int64(len(c.Args)-3) {
+		c.ErrSyntax()
+		return nil, false, 0, false
+	}
+	whereIdx := 3 + int(numkeys)
+	where, ok = side(c.Args[whereIdx])
+	if !ok {
+		c.ErrSyntax()
+		return nil, false, 0, false
+	}
+	count = -1
+	for j := whereIdx + 1; j < len(c.Args); j++ {
+		if count == -1 && cache.Eq(c.Args[j], "count") && j+1 < len(c.Args) {
+			j++
+			n, ok := cache.ParseInt(c.Args[j])
+			if !ok || n <= 0 {
+				c.Error("ERR count should be greater than 0")
+				return nil, false, 0, false
+			}
+			count = n
+			continue
+		}
+		c.ErrSyntax()
+		return nil, false, 0, false
+	}
+	if count == -1 {
+		count = 1
+	}
+	return c.Args[3:whereIdx], where, count, true
+}
+
+// blmove is BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout.
+func (b *Block) blmove(c *server.Client) {
+	from, ok1 := listSide(c.Args[3])
+	to, ok2 := listSide(c.Args[4])
+	if !ok1 || !ok2 {
+		c.ErrSyntax()
+		return
+	}
+	ms, ok := timeout(c, c.Args[5])
+	if !ok {
+		return
+	}
+	b.moveOrWait(c, ms, from, to, [][]byte{[]byte("LMOVE"), c.Args[1], c.Args[2], c.Args[3], c.Args[4]})
+}
+
+// brpoplpush is BRPOPLPUSH source destination timeout, BLMOVE RIGHT LEFT
+// replayed as RPOPLPUSH.
+func (b *Block) brpoplpush(c *server.Client) {
+	ms, ok := timeout(c, c.Args[3])
+	if !ok {
+		return
+	}
+	b.moveOrWait(c, ms, false, true, [][]byte{[]byte("RPOPLPUSH"), c.Args[1], c.Args[2]})
+}
+
+// moveOrWait is blmoveGenericCommand: move at once if the source holds a
+// list, else wait for it (in a transaction: reply null, a null bulk here
+// where the others reply a null array, as Redis does).
+func (b *Block) moveOrWait(c *server.Client, ms int64, from, to bool, prop [][]byte) {
+	src := c.Args[1]
+	db, now := b.ca.DB(c), b.ca.Now()
+	e := db.LookupWrite(src, now)
+	if e != nil {
+		sl, ok := e.Value.(*list.List)
+		if !ok {
+			c.Error(cache.ErrWrongType)
+			return
+		}
+		v, ok := b.move(db, now, src, sl, c.Args[2], from, to)
+		if !ok {
+			c.Error(cache.ErrWrongType)
+			return
+		}
+		c.W.Bulk(v)
+		c.Propagate(prop...)
+		return
+	}
+	if b.nested(c) {
+		c.W.Null()
+		return
+	}
+	w := &waiter{left: from, count: -1, move: true, dst: string(c.Args[2]), toLeft: to, keys: []string{string(src)}}
+	for _, a := range prop {
+		w.moveArgs = append(w.moveArgs, append([]byte(nil), a...))
+	}
+	b.block(c, w, ms)
+}
+
+// move pops from the source list and pushes onto the destination,
+// creating it, as lmoveGenericCommand; ok is false (and nothing moved)
+// when the destination holds another type.
+func (b *Block) move(db *keyspace.DB, now int64, srcKey []byte, src *list.List, dstKey []byte, from, to bool) (v []byte, ok bool) {
+	de := db.LookupWrite(dstKey, now)
+	var dst *list.List
+	if de != nil {
+		if dst, ok = de.Value.(*list.List); !ok {
+			return nil, false
+		}
+	}
+	v = append([]byte(nil), pop(src, from)...)
+	if dst == nil {
+		dst = &list.List{Fill: b.lists.Fill}
+		db.Set(dstKey, dst, now)
+	}
+	push(dst, v, to)
+	if src.Len() == 0 {
+		db.Delete(srcKey, now)
+	}
+	return v, true
+}
+
+// bzpop is BZPOPMIN and BZPOPMAX key [key ...] timeout.
+func (b *Block) bzpop(c *server.Client, min bool) {
+	ms, ok := timeout(c, c.Args[len(c.Args)-1])
+	if !ok {
+		return
+	}
+	b.zpopFirst(c, ms, c.Args[1:len(c.Args)-1], &waiter{zset: true, left: min, count: -1})
+}
+
+// bzmpop is BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count].
+func (b *Block) bzmpop(c *server.Client) {
+	keys, min, count, ok := mpopArgs(c, zsetSide)
+	if !ok {
+		return
+	}
+	ms, ok := timeout(c, c.Args[1])
+	if !ok {
+		return
+	}
+	b.zpopFirst(c, ms, keys, &waiter{zset: true, left: min, count: count})
+}
+
+// zpopFirst is blockingGenericZpopCommand: popFirst for sorted sets.
+func (b *Block) zpopFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
+	db, now := b.ca.DB(c), b.ca.Now()
+	for _, key := range keys {
+		e := db.LookupWrite(key, now)
+		if e == nil {
+			continue
+		}
+		z, ok := e.Value.(*zset.ZSet)
+		if !ok {
+			c.Error(cache.ErrWrongType)
+			return
+		}
+		if z.Len() == 0 {
+			continue
+		}
+		c.Propagate(popZSet(c.W, db, now, key, z, w.left, w.count)...)
+		return
+	}
+	if b.nested(c) {
+		c.W.NullArray()
+		return
+	}
+	w.keys = keysOf(keys)
+	b.block(c, w, ms)
+}
+
+// replyWriter is what popping writes its reply with: the running
+// command's writer or the one for a served client.
+type replyWriter interface {
+	Array(int)
+	Bulk([]byte)
+	Double(float64)
+}
+
+// popZSet pops for BZPOPMIN/MAX (count -1: reply [key, member, score])
+// or BZMPOP (reply [key, [[member, score] ...]]), deletes the sorted set
+// if that emptied it, and returns the ZPOPMIN/ZPOPMAX that replays it.
+func popZSet(rw replyWriter, db *keyspace.DB, now int64, key []byte, z *zset.ZSet, min bool, count int64) [][]byte {
+	name := "ZPOPMAX"
+	if min {
+		name = "ZPOPMIN"
+	}
+	prop := [][]byte{[]byte(name), key}
+	if count < 0 {
+		m, s := zpop(z, min)
+		rw.Array(3)
+		rw.Bulk(key)
+		rw.Bulk(m)
+		rw.Double(s)
+	} else {
+		n := int(min64(count, int64(z.Len())))
+		rw.Array(2)
+		rw.Bulk(key)
+		rw.Array(n)
+		for i := 0; i < n; i++ {
+			m, s := zpop(z, min)
+			rw.Array(2)
+			rw.Bulk(m)
+			rw.Double(s)
+		}
+		prop = append(prop, strconv.AppendInt(nil, int64(n), 10))
+	}
+	if z.Len() == 0 {
+		db.Delete(key, now)
+	}
+	return prop
+}
+
+// zpop removes and returns the lowest (min) or highest member.
+func zpop(z *zset.ZSet, min bool) (m []byte, score float64) {
+	z.RangeByRank(0, 0, !min, func(mm []byte, s float64) bool {
+		m, score = append([]byte(nil), mm...), s
+		return false
+	})
+	z.Remove(m)
+	return m, score
+}
+
+func min64(a, b int64) int64 {
+	if a < b {
+		return a
+	}
+	return b
+}
