@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"net"
@@ -10,11 +9,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from this client's output")
@@ -157,24 +156,6 @@ func TestGoldenPipe(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer the test reads while the client writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestGoldenSubscribe shows push messages (RESP3) and their RESP2
 // arrays: SUBSCRIBE, one PUBLISH, then the server closes the connection
 // (CLIENT KILL), which ends the client with status 1.
@@ -185,16 +166,16 @@ func TestGoldenSubscribe(t *testing.T) {
 	for _, proto := range protocols {
 		for _, mode := range goldenModes {
 			args := []string{"-h", host, "-p", strconv.Itoa(port), proto.flag, mode.flag, "SUBSCRIBE", "news"}
-			ours := subscribeOnce(t, addr, func(out *syncBuffer) func() int {
+			ours := subscribeOnce(t, addr, func(out *servertest.Buffer) func() int {
 				done := make(chan int, 1)
 				go func() {
-					done <- run(append([]string{"gocache-cli"}, args...), env{stdin: strings.NewReader(""), stdout: out, stderr: &syncBuffer{}})
+					done <- run(append([]string{"gocache-cli"}, args...), env{stdin: strings.NewReader(""), stdout: out, stderr: &servertest.Buffer{}})
 				}()
 				return func() int { return <-done }
 			})
 			var cli string
 			if haveCli {
-				cli = subscribeOnce(t, addr, func(out *syncBuffer) func() int {
+				cli = subscribeOnce(t, addr, func(out *servertest.Buffer) func() int {
 					cmd := exec.Command("redis-cli", args...)
 					cmd.Stdout = out
 					if err := cmd.Start(); err != nil {
@@ -212,14 +193,14 @@ func TestGoldenSubscribe(t *testing.T) {
 // subscribed, publishes one message, waits until it is printed, then
 // kills the subscriber's connection and returns what it printed, with
 // its exit status.
-func subscribeOnce(t *testing.T, addr string, start func(out *syncBuffer) (wait func() int)) string {
+func subscribeOnce(t *testing.T, addr string, start func(out *servertest.Buffer) (wait func() int)) string {
 	t.Helper()
 	ctl, err := dial(addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ctl.close()
-	var out syncBuffer
+	var out servertest.Buffer
 	wait := start(&out)
 	waitFor(t, "the subscriber", func() bool {
 		v, err := ctl.do("PUBSUB", "NUMSUB", "news")

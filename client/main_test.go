@@ -2,65 +2,31 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
 // TestMain lets the pseudo-terminal test run this test binary as the
 // client itself instead of building it, and removes the gocache server
-// built for the tests.
+// built for the tests (servertest.Build).
 func TestMain(m *testing.M) {
 	if os.Getenv("GOCACHE_CLI_BE_MAIN") == "1" {
 		main()
 		return
 	}
-	code := m.Run()
-	if gocache.dir != "" {
-		os.RemoveAll(gocache.dir)
-	}
-	os.Exit(code)
-}
-
-// gocache is the final server, built once per test binary by the first
-// test that needs it.
-var gocache struct {
-	once sync.Once
-	dir  string // temporary directory holding the binary
-	bin  string
-	err  error
-}
-
-// buildServer builds github.com/gocache/gocache/final, once.
-func buildServer(t *testing.T) string {
-	t.Helper()
-	gocache.once.Do(func() {
-		gocache.dir, gocache.err = os.MkdirTemp("", "gocache-cli-test")
-		if gocache.err != nil {
-			return
-		}
-		gocache.bin = filepath.Join(gocache.dir, "gocache")
-		out, err := exec.Command("go", "build", "-o", gocache.bin, "github.com/gocache/gocache/final").CombinedOutput()
-		if err != nil {
-			gocache.err = fmt.Errorf("go build ./final: %v\n%s", err, out)
-		}
-	})
-	if gocache.err != nil {
-		t.Fatal(gocache.err)
-	}
-	return gocache.bin
+	servertest.Main(m)
 }
 
 // serverAddr returns the host and port of a server to test against: the
 // one in GOCACHE_TEST_ADDR if set, otherwise a fresh gocache final server
-// (built once, see buildServer) on a free 127.0.0.1 port, without
+// (built once per test binary) on a free 127.0.0.1 port, without
 // persistence, stopped when the test ends.
 func serverAddr(t *testing.T) (string, int) {
 	t.Helper()
@@ -69,44 +35,11 @@ func serverAddr(t *testing.T) (string, int) {
 		p, _ := strconv.Atoi(port)
 		return host, p
 	}
-	bin := buildServer(t)
-	port := freePort(t)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+	bin := servertest.Build(t, "github.com/gocache/gocache/final")
+	p := servertest.StartProcess(t, "", bin, "--bind", "127.0.0.1",
 		"--appendonly", "no", "--dir", t.TempDir(), "--loglevel", "warning")
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	waitFor(t, "gocache to accept connections", func() bool {
-		select {
-		case <-exited:
-			t.Fatalf("gocache exited: %s", log.String())
-		default:
-		}
-		nc, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err == nil {
-			nc.Close()
-		}
-		return err == nil
-	})
-	return "127.0.0.1", port
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	p.WaitReady(t, 10*time.Second)
+	return "127.0.0.1", p.Port()
 }
 
 // waitFor polls cond until it holds, failing the test after 10 seconds.
@@ -209,7 +142,7 @@ func TestErrorReplyExitCode(t *testing.T) {
 }
 
 func TestServerDown(t *testing.T) {
-	port := strconv.Itoa(freePort(t)) // nothing listens there any more
+	port := strconv.Itoa(servertest.FreePort(t)) // nothing listens there any more
 	out, stderr, code := runClient(t, "", "-p", port, "PING")
 	want := "Could not connect to 127.0.0.1:" + port + ": connection refused\n"
 	if out != "" || stderr != want || code != 1 {

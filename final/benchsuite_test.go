@@ -34,7 +34,7 @@ func TestRedisBenchmarkDefaultSuite(t *testing.T) {
 	p := startProc(t, "--appendonly", "no")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, bench, "-h", "127.0.0.1", "-p", strconv.Itoa(p.port()), "-n", "2000", "-q").CombinedOutput()
+	out, err := exec.CommandContext(ctx, bench, "-h", "127.0.0.1", "-p", strconv.Itoa(p.Port()), "-n", "2000", "-q").CombinedOutput()
 	if ctx.Err() != nil {
 		t.Fatalf("redis-benchmark did not finish within 30 s; it printed:\n%s", out)
 	}
@@ -66,6 +66,6 @@ func TestRedisBenchmarkDefaultSuite(t *testing.T) {
 		}
 	}
 	if t.Failed() {
-		t.Logf("redis-benchmark printed:\n%s\ngocache log:\n%s", out, p.stderr)
+		t.Logf("redis-benchmark printed:\n%s\ngocache log:\n%s", out, p.Log)
 	}
 }

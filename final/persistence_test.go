@@ -245,18 +245,18 @@ func bgrewrite(t *testing.T, c *redis.Client) {
 	}
 }
 
-// stop ends p with SHUTDOWN or SIGTERM and checks that it exited cleanly.
-func (p *proc) stop(t *testing.T, shutdown bool) {
+// stopProc ends p with SHUTDOWN or SIGTERM and checks that it exited cleanly.
+func stopProc(t *testing.T, p *servertest.Process, shutdown bool) {
 	t.Helper()
 	if shutdown {
-		c := servertest.Dial(t, p.addr)
+		c := servertest.Dial(t, p.Addr)
 		c.Send("SHUTDOWN\r\n")
 		c.ReadEOF()
 	} else {
-		p.cmd.Process.Signal(syscall.SIGTERM)
+		p.Cmd.Process.Signal(syscall.SIGTERM)
 	}
-	if code := p.exitCode(t); code != 0 {
-		t.Fatalf("exit code %d; log:\n%s", code, p.stderr)
+	if code := p.ExitCode(t, exitWithin); code != 0 {
+		t.Fatalf("exit code %d; log:\n%s", code, p.Log)
 	}
 }
 
@@ -266,12 +266,12 @@ func TestRestartKeepsEveryTypeInEveryDatabase(t *testing.T) {
 			dir := t.TempDir()
 			args := []string{"--appendonly", "yes", "--appendfsync", fsync, "--dir", dir}
 			p := startProc(t, args...)
-			populate(t, p.addr, i == 0)
+			populate(t, p.Addr, i == 0)
 			at := time.Now() // before the capture, which takes a while
-			before := capture(t, p.addr)
-			p.stop(t, i%2 == 1)
+			before := capture(t, p.Addr)
+			stopProc(t, p, i%2 == 1)
 			p = startProc(t, args...)
-			sameData(t, "after restart", before, capture(t, p.addr), time.Since(at))
+			sameData(t, "after restart", before, capture(t, p.Addr), time.Since(at))
 		})
 	}
 }
@@ -284,8 +284,8 @@ func rewriteArgs(dir string) []string {
 func TestRewriteEveryTypeThenRestart(t *testing.T) {
 	dir := t.TempDir()
 	p := startProc(t, rewriteArgs(dir)...)
-	populate(t, p.addr, true)
-	c := dialDB(t, p.addr, 0)
+	populate(t, p.Addr, true)
+	c := dialDB(t, p.Addr, 0)
 	bgrewrite(t, c)
 
 	// Changes after the rewrite go to the new incr file, on top of the base.
@@ -314,8 +314,8 @@ func TestRewriteEveryTypeThenRestart(t *testing.T) {
 	}
 
 	at := time.Now() // before the capture, which takes a while
-	before := capture(t, p.addr)
-	p.stop(t, true)
+	before := capture(t, p.Addr)
+	stopProc(t, p, true)
 
 	t.Run("redis-check-aof", func(t *testing.T) {
 		bin, err := exec.LookPath("redis-check-aof")
@@ -339,7 +339,7 @@ func TestRewriteEveryTypeThenRestart(t *testing.T) {
 	})
 
 	p = startProc(t, rewriteArgs(dir)...)
-	sameData(t, "after rewrite and restart", before, capture(t, p.addr), time.Since(at))
+	sameData(t, "after rewrite and restart", before, capture(t, p.Addr), time.Since(at))
 }
 
 // readBase returns the base file the manifest in dir names.
@@ -437,12 +437,12 @@ func typeLoad(t *testing.T, addr string, seed uint64, stop *atomic.Bool) int {
 func TestRewriteUnderLoadKeepsState(t *testing.T) {
 	dir := t.TempDir()
 	p := startProc(t, rewriteArgs(dir)...)
-	populate(t, p.addr, true)
+	populate(t, p.Addr, true)
 	// Many small keys make each rewrite scan long enough to overlap with
 	// the clients' writes, and their copy-on-write.
 	ctx := context.Background()
 	for db := range testDBs {
-		pipe := dialDB(t, p.addr, db).Pipeline()
+		pipe := dialDB(t, p.Addr, db).Pipeline()
 		for i := range 3000 {
 			pipe.Set(ctx, fmt.Sprintf("filler:%d", i), i, 0)
 		}
@@ -455,9 +455,9 @@ func TestRewriteUnderLoadKeepsState(t *testing.T) {
 	var wg sync.WaitGroup
 	var sent atomic.Int64
 	for seed := range uint64(3) {
-		wg.Go(func() { sent.Add(int64(typeLoad(t, p.addr, seed, &stop))) })
+		wg.Go(func() { sent.Add(int64(typeLoad(t, p.Addr, seed, &stop))) })
 	}
-	c := dialDB(t, p.addr, 0)
+	c := dialDB(t, p.Addr, 0)
 	for range 3 {
 		bgrewrite(t, c)
 	}
@@ -473,10 +473,10 @@ func TestRewriteUnderLoadKeepsState(t *testing.T) {
 	t.Logf("%d commands during 3 rewrites", sent.Load())
 
 	at := time.Now() // before the capture, which takes a while
-	before := capture(t, p.addr)
-	p.stop(t, false)
+	before := capture(t, p.Addr)
+	stopProc(t, p, false)
 	p = startProc(t, rewriteArgs(dir)...)
-	sameData(t, "after rewrites under load and restart", before, capture(t, p.addr), time.Since(at))
+	sameData(t, "after rewrites under load and restart", before, capture(t, p.Addr), time.Since(at))
 }
 
 // crashWriter appends to its own list and hash in database db until an
@@ -519,7 +519,7 @@ func TestKillLosesNoAcknowledgedWrite(t *testing.T) {
 			var once sync.Once
 			kill := func() {
 				once.Do(func() {
-					p.cmd.Process.Signal(syscall.SIGKILL)
+					p.Cmd.Process.Signal(syscall.SIGKILL)
 					close(killed)
 				})
 			}
@@ -527,11 +527,11 @@ func TestKillLosesNoAcknowledgedWrite(t *testing.T) {
 			acked := make([][2]int, writers)
 			var wg sync.WaitGroup
 			for w := range writers {
-				wg.Go(func() { crashWriter(t, p.addr, w, w%2, &acked[w], &total, kill) })
+				wg.Go(func() { crashWriter(t, p.Addr, w, w%2, &acked[w], &total, kill) })
 			}
 			// A rewrite in the middle (seed 2) puts the crash in or after it.
 			if seed == 2 {
-				dialDB(t, p.addr, 0).BgRewriteAOF(context.Background())
+				dialDB(t, p.Addr, 0).BgRewriteAOF(context.Background())
 			}
 			select {
 			case <-killed:
@@ -540,14 +540,14 @@ func TestKillLosesNoAcknowledgedWrite(t *testing.T) {
 				t.Errorf("the writers did not reach their count within 30s")
 			}
 			wg.Wait()
-			if code := p.exitCode(t); code != -1 {
+			if code := p.ExitCode(t, exitWithin); code != -1 {
 				t.Logf("exit code %d", code)
 			}
 
 			p = startProc(t, args...)
 			ctx := context.Background()
 			for w := range writers {
-				c := dialDB(t, p.addr, w%2)
+				c := dialDB(t, p.Addr, w%2)
 				list, hash := fmt.Sprintf("crash:list:%d", w), fmt.Sprintf("crash:hash:%d", w)
 				got, err := c.LRange(ctx, list, 0, -1).Result()
 				if err != nil {

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,75 +14,27 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
-// binary is the chapter's server, built once by TestMain: the crash tests
-// need a real process to kill.
-var binary string
+// TestMain removes the chapter's server binary that the crash tests
+// build (servertest.Build): they need a real process to kill.
+func TestMain(m *testing.M) { servertest.Main(m) }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gocache04")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "gocache04")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// stopWithin is how long a clean shutdown may take.
+const stopWithin = 20 * time.Second
 
-// proc is a server process started by a test.
-type proc struct {
-	cmd    *exec.Cmd
-	addr   string
-	stderr *syncBuffer
-	done   chan struct{} // closed when the process has exited
+// spawn runs the chapter's binary in dir without waiting for it.
+func spawn(t testing.TB, dir string, args ...string) *servertest.Process {
+	t.Helper()
+	return servertest.StartProcess(t, dir, servertest.Build(t, "."), args...)
 }
 
 // startGocache runs the chapter's binary with --appendonly yes in dir and
 // waits until it answers PING (which, since the AOF loads before clients
 // are served, also means the load is over).
-func startGocache(t testing.TB, dir string, args ...string) *proc {
+func startGocache(t testing.TB, dir string, args ...string) *servertest.Process {
 	t.Helper()
-	p := spawn(t, binary, dir, append([]string{"--appendonly", "yes", "--dir", dir}, args...)...)
-	servertest.WaitPing(t, p.addr, 60*time.Second)
+	p := spawn(t, dir, append([]string{"--appendonly", "yes", "--dir", dir}, args...)...)
+	p.WaitReady(t, 60*time.Second)
 	return p
-}
-
-func spawn(t testing.TB, bin, dir string, args ...string) *proc {
-	t.Helper()
-	port := servertest.FreePort(t)
-	p := &proc{addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), stderr: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin, append([]string{"--port", strconv.Itoa(port)}, args...)...)
-	p.cmd.Dir = dir
-	p.cmd.Stderr = p.stderr
-	p.cmd.Stdout = p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	go func() { p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() { p.kill() })
-	return p
-}
-
-// stop is a clean shutdown (SIGTERM): flush, fsync, exit.
-func (p *proc) stop(t testing.TB) {
-	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("server did not stop within 20 s:\n%s", p.stderr)
-	}
-}
-
-// kill is a crash: SIGKILL, no chance to flush anything.
-func (p *proc) kill() {
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
 }
 
 // client is a minimal RESP client that reports errors instead of failing
@@ -219,11 +168,11 @@ func needRedis(t testing.TB, tool string) string {
 
 // startRedis runs redis-server 7 with an AOF in dir, the way gocache
 // writes it (no RDB preamble, no snapshots).
-func startRedis(t testing.TB, dir string, args ...string) *proc {
+func startRedis(t testing.TB, dir string, args ...string) *servertest.Process {
 	t.Helper()
 	bin := needRedis(t, "redis-server")
-	p := spawn(t, bin, dir, append([]string{"--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--aof-use-rdb-preamble", "no"}, args...)...)
-	servertest.WaitPing(t, p.addr, 30*time.Second)
+	p := servertest.StartProcess(t, dir, bin, append([]string{"--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--aof-use-rdb-preamble", "no"}, args...)...)
+	p.WaitReady(t, 30*time.Second)
 	return p
 }
 
@@ -233,23 +182,4 @@ func keysN(prefix string, n int) []string {
 		keys[i] = prefix + strconv.Itoa(i)
 	}
 	return keys
-}
-
-// syncBuffer collects a process's output; the test may read it while the
-// process still writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

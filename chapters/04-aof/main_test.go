@@ -62,13 +62,13 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(policy, func(t *testing.T) {
 			dir := t.TempDir()
 			p := startGocache(t, dir, "--appendfsync", policy)
-			c := mustDial(t, p.addr)
+			c := mustDial(t, p.Addr)
 			keys := workload(t, c)
 			before := state(t, c, keys)
-			p.stop(t)
+			p.Stop(t, stopWithin)
 
 			p = startGocache(t, dir, "--appendfsync", policy)
-			after := state(t, mustDial(t, p.addr), keys)
+			after := state(t, mustDial(t, p.Addr), keys)
 			if diff := sameState(before, after, 2*time.Second); diff != "" {
 				t.Fatal(diff)
 			}
@@ -97,7 +97,7 @@ func TestCrashAlwaysKeepsAcknowledgedWrites(t *testing.T) {
 				wg.Add(1)
 				go func(i int) {
 					defer wg.Done()
-					c, err := dial(p.addr)
+					c, err := dial(p.Addr)
 					if err != nil {
 						return
 					}
@@ -115,12 +115,12 @@ func TestCrashAlwaysKeepsAcknowledgedWrites(t *testing.T) {
 				}(i)
 			}
 			time.Sleep(time.Duration(50+rng.Intn(400)) * time.Millisecond) // the random moment of the crash, not a wait for a condition
-			p.kill()
+			p.Kill()
 			wg.Wait()
 
 			total := 0
 			p = startGocache(t, dir, "--appendfsync", "always")
-			c := mustDial(t, p.addr)
+			c := mustDial(t, p.Addr)
 			for i := range acked {
 				for _, key := range acked[i] {
 					if got := c.str(t, "GET", key); got != "v-"+key {
@@ -145,7 +145,7 @@ func TestCrashAlwaysKeepsAcknowledgedWrites(t *testing.T) {
 func TestCrashEverysec(t *testing.T) {
 	dir := t.TempDir()
 	p := startGocache(t, dir, "--appendfsync", "everysec")
-	c := mustDial(t, p.addr)
+	c := mustDial(t, p.Addr)
 	type ack struct {
 		key string
 		at  time.Time
@@ -160,9 +160,9 @@ func TestCrashEverysec(t *testing.T) {
 		acks = append(acks, ack{key, time.Now()})
 	}
 	killedAt := time.Now()
-	p.kill()
+	p.Kill()
 	p = startGocache(t, dir, "--appendfsync", "everysec")
-	c = mustDial(t, p.addr)
+	c = mustDial(t, p.Addr)
 	lost := 0
 	for _, a := range acks {
 		if c.str(t, "GET", a.key) != a.key {
@@ -180,11 +180,11 @@ func TestCrashEverysec(t *testing.T) {
 func TestCorruptAOFStopsTheStart(t *testing.T) {
 	dir := t.TempDir()
 	p := startGocache(t, dir)
-	c := mustDial(t, p.addr)
+	c := mustDial(t, p.Addr)
 	for i := 0; i < 10; i++ {
 		c.str(t, "SET", fmt.Sprint("k", i), "v")
 	}
-	p.stop(t)
+	p.Stop(t, stopWithin)
 	path := filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof")
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -195,16 +195,16 @@ func TestCorruptAOFStopsTheStart(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	q := spawn(t, binary, dir, "--appendonly", "yes", "--dir", dir)
+	q := spawn(t, dir, "--appendonly", "yes", "--dir", dir)
 	select {
-	case <-q.done:
+	case <-q.Done():
 	case <-time.After(20 * time.Second):
 		t.Fatal("a corrupt AOF did not stop the start")
 	}
 	cmdStart := strings.LastIndex(string(data[:at]), "*3\r\n")
 	want := fmt.Sprintf("appendonly.aof.1.incr.aof at offset %d", cmdStart)
-	if q.cmd.ProcessState.Success() || !strings.Contains(q.stderr.String(), want) {
-		t.Fatalf("exit %v, output lacks %q:\n%s", q.cmd.ProcessState, want, q.stderr)
+	if q.Cmd.ProcessState.Success() || !strings.Contains(q.Log.String(), want) {
+		t.Fatalf("exit %v, output lacks %q:\n%s", q.Cmd.ProcessState, want, q.Log)
 	}
 }
 
@@ -213,24 +213,24 @@ func TestCorruptAOFStopsTheStart(t *testing.T) {
 func TestTruncatedTailIsDropped(t *testing.T) {
 	dir := t.TempDir()
 	p := startGocache(t, dir)
-	c := mustDial(t, p.addr)
+	c := mustDial(t, p.Addr)
 	c.str(t, "SET", "a", "1")
-	p.stop(t)
+	p.Stop(t, stopWithin)
 	path := filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof")
 	good, _ := os.ReadFile(path)
 	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1")
 	f.Close()
 	p = startGocache(t, dir)
-	c = mustDial(t, p.addr)
+	c = mustDial(t, p.Addr)
 	if c.str(t, "GET", "a") != "1" || c.str(t, "GET", "b") != "(nil)" {
 		t.Fatal("wrong data after a truncated tail")
 	}
 	if now, _ := os.ReadFile(path); string(now) != string(good) {
 		t.Fatalf("file not cut back to the last complete command: %q", now)
 	}
-	if !strings.Contains(p.stderr.String(), "Truncating the AOF") {
-		t.Fatalf("no warning in the log:\n%s", p.stderr)
+	if !strings.Contains(p.Log.String(), "Truncating the AOF") {
+		t.Fatalf("no warning in the log:\n%s", p.Log)
 	}
 }
 
@@ -239,7 +239,7 @@ func TestTruncatedTailIsDropped(t *testing.T) {
 func TestRedisWritesGocacheLoads(t *testing.T) {
 	dir := t.TempDir()
 	r := startRedis(t, dir)
-	rc := mustDial(t, r.addr)
+	rc := mustDial(t, r.Addr)
 	keys := workload(t, rc)
 	// A transaction: Redis wraps it in MULTI ... EXEC in the AOF.
 	for _, s := range [][]string{{"SELECT", "0"}, {"MULTI"}, {"SET", "tx1", "a"}, {"SET", "tx2", "b"}, {"EXEC"}} {
@@ -247,12 +247,12 @@ func TestRedisWritesGocacheLoads(t *testing.T) {
 	}
 	keys[0] = append(keys[0], "tx1", "tx2")
 	before := state(t, rc, keys)
-	r.stop(t)
+	r.Stop(t, stopWithin)
 	if incr := aofFile(t, dir, "appendonly.aof.1.incr.aof"); !strings.Contains(incr, "MULTI") {
 		t.Fatalf("expected a MULTI block in Redis's AOF:\n%q", incr)
 	}
 	p := startGocache(t, dir)
-	after := state(t, mustDial(t, p.addr), keys)
+	after := state(t, mustDial(t, p.Addr), keys)
 	if diff := sameState(before, after, 2*time.Second); diff != "" {
 		t.Fatal(diff)
 	}
@@ -263,12 +263,12 @@ func TestGocacheWritesRedisLoads(t *testing.T) {
 	needRedis(t, "redis-server")
 	dir := t.TempDir()
 	p := startGocache(t, dir, "--appendfsync", "always")
-	c := mustDial(t, p.addr)
+	c := mustDial(t, p.Addr)
 	keys := workload(t, c)
 	before := state(t, c, keys)
-	p.stop(t)
+	p.Stop(t, stopWithin)
 	r := startRedis(t, dir)
-	after := state(t, mustDial(t, r.addr), keys)
+	after := state(t, mustDial(t, r.Addr), keys)
 	if diff := sameState(before, after, 2*time.Second); diff != "" {
 		t.Fatal(diff)
 	}
@@ -280,8 +280,8 @@ func TestRedisCheckAOFAcceptsOurFiles(t *testing.T) {
 	check := needRedis(t, "redis-check-aof")
 	dir := t.TempDir()
 	p := startGocache(t, dir)
-	workload(t, mustDial(t, p.addr))
-	p.stop(t)
+	workload(t, mustDial(t, p.Addr))
+	p.Stop(t, stopWithin)
 	out, err := exec.Command(check, filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "All AOF files and manifest are valid") {
 		t.Fatalf("redis-check-aof: %v\n%s", err, out)

@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,16 +18,13 @@ import (
 // point each time, and checks that it restarts with every key and with
 // every acknowledged INCR (appendfsync always) applied exactly once.
 func TestKill9DuringRewrite(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "gocache05")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := servertest.Build(t, ".")
 	const keys = 100000
 	for _, after := range []int{0, 10, 100} {
 		t.Run(fmt.Sprintf("after-%d-incr", after), func(t *testing.T) {
 			dir := t.TempDir()
 			p := run(t, bin, dir)
-			c := dial(t, p.addr)
+			c := dial(t, p.Addr)
 			for i := 0; i < keys; i += 1000 {
 				for j := i; j < i+1000; j++ {
 					c.send("SET", "key:"+strconv.Itoa(j), "value-"+strconv.Itoa(j))
@@ -50,11 +44,10 @@ func TestKill9DuringRewrite(t *testing.T) {
 			}
 			c.send("INCR", "counter") // in flight when the process dies
 			c.w.Flush()
-			p.cmd.Process.Kill()
-			p.cmd.Wait()
+			p.Kill()
 
 			p = run(t, bin, dir)
-			c = dial(t, p.addr)
+			c = dial(t, p.Addr)
 			n, _ := strconv.Atoi(c.do(t, "GET", "counter"))
 			if n < acked || n > acked+1 {
 				t.Fatalf("counter = %d after %d acknowledged INCR", n, acked)
@@ -75,36 +68,21 @@ func TestKill9DuringRewrite(t *testing.T) {
 					}
 				}
 			}
-			p.cmd.Process.Kill()
-			p.cmd.Wait()
+			p.Kill()
 		})
 	}
 }
 
-type proc struct {
-	cmd  *exec.Cmd
-	addr string
-}
+// TestMain removes the binary TestKill9DuringRewrite builds.
+func TestMain(m *testing.M) { servertest.Main(m) }
 
 // run starts the binary on dir and waits until it answers PING, which
 // also means the AOF is loaded.
-func run(t *testing.T, bin, dir string) *proc {
+func run(t *testing.T, bin, dir string) *servertest.Process {
 	t.Helper()
-	port := servertest.FreePort(t)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--dir", dir, "--appendonly", "yes", "--appendfsync", "always")
-	log, err := os.Create(filepath.Join(dir, "server.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { log.Close() })
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	servertest.WaitPing(t, addr, 60*time.Second)
-	return &proc{cmd: cmd, addr: addr}
+	p := servertest.StartProcess(t, dir, bin, "--dir", dir, "--appendonly", "yes", "--appendfsync", "always")
+	p.WaitReady(t, 60*time.Second)
+	return p
 }
 
 type client struct {

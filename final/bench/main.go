@@ -31,6 +31,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gocache/gocache/chapters/01-reactor/procmem"
 )
 
 // options are the command-line flags.
@@ -89,7 +91,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return fmt.Errorf("%s is not on PATH: install redis-server 7 (apt-get install redis-server redis-tools)", tool)
 		}
 	}
-	limit, err := raiseFileLimit()
+	limit, err := procmem.RaiseFileLimit()
 	if err != nil {
 		return err
 	}

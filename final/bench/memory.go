@@ -3,31 +3,15 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-)
 
-// vmRSS reads a process's resident set size in bytes from /proc/<pid>/status.
-func vmRSS(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no VmRSS in /proc status")
-}
+	"github.com/gocache/gocache/chapters/01-reactor/procmem"
+)
 
 // fdCount is the number of open file descriptors of a process: how the
 // harness knows the server has accepted every connection without asking
@@ -59,7 +43,7 @@ func settledRSS(ctx context.Context, pid int, timeout time.Duration) (int64, boo
 	}
 	var hist []sample
 	for {
-		rss, err := vmRSS(pid)
+		rss, err := procmem.RSS(pid)
 		if err != nil {
 			return 0, false, err
 		}
@@ -102,7 +86,7 @@ func idleConnMemory(ctx context.Context, srv *Server, n int, logf func(string, .
 	if err != nil {
 		return 0, false, err
 	}
-	conns, err := dialMany(srv.Port, n, 60*time.Second)
+	conns, err := procmem.DialIdle(addr(srv.Port), n, 60*time.Second)
 	defer func() {
 		for _, c := range conns {
 			c.Close()
@@ -136,50 +120,6 @@ func idleConnMemory(ctx context.Context, srv *Server, n int, logf func(string, .
 	}
 	logf("%s: RSS %.1f MiB -> %.1f MiB with %d idle connections", srv.Name, mib(rss0), mib(rss1), n)
 	return float64(rss1-rss0) / float64(n), ok && ok1, nil
-}
-
-// dialMany opens n connections a few at a time, so the listen backlog
-// never overflows, within the timeout overall.
-func dialMany(port, n int, timeout time.Duration) ([]net.Conn, error) {
-	deadline := time.Now().Add(timeout)
-	conns := make([]net.Conn, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || time.Now().After(deadline) {
-					return
-				}
-				c, err := net.DialTimeout("tcp", addr(port), 10*time.Second)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					return
-				}
-				conns[i] = c
-			}
-		}()
-	}
-	wg.Wait()
-	out := conns[:0]
-	for _, c := range conns {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	if firstErr == nil && len(out) < n {
-		firstErr = fmt.Errorf("timed out after %v", timeout)
-	}
-	return out, firstErr
 }
 
 // keyMemory fills the empty server with n keys (16-byte keys, 32-byte

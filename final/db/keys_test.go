@@ -147,13 +147,13 @@ func TestExpiryFollowsSwappedKeys(t *testing.T) {
 	c := servertest.Dial(t, servertest.Addr(s))
 	c.Do("SET", "k", "v", "PX", "10")
 	c.Do("SWAPDB", "0", "7")
-	rec.take()
+	rec.Take()
 	clock.Advance(time.Second)
 	c.Do("SELECT", "7")
 	if got := c.Do("GET", "k"); got != "$-1\r\n" {
 		t.Errorf("GET of an expired key = %q", got)
 	}
-	if got := rec.take(); fmt.Sprint(got) != "[7: DEL k]" {
+	if got := rec.Take(); fmt.Sprint(got) != "[7: DEL k]" {
 		t.Errorf("propagated %q, want [7: DEL k]", got)
 	}
 }

@@ -1,11 +1,8 @@
 package db_test
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,43 +12,15 @@ import (
 	"github.com/gocache/gocache/final/db"
 )
 
-// fakeClock is the server's clock in tests: time moves only when the
-// test says so.
-type fakeClock struct{ ms atomic.Int64 }
-
-func (c *fakeClock) Now() time.Time          { return time.UnixMilli(c.ms.Load()) }
-func (c *fakeClock) Advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
-
-// recorder keeps what the server propagated, as "db: ARG ARG ..." lines.
-type recorder struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (r *recorder) record(db int, args [][]byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))
-}
-
-func (r *recorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.lines
-	r.lines = nil
-	return out
-}
-
 const clockStart = 1_700_000_000_000
 
-func startClocked(t *testing.T) (*server.Server, *db.Keys, *fakeClock, *recorder) {
-	clock := &fakeClock{}
-	clock.ms.Store(clockStart)
-	rec := &recorder{}
+func startClocked(t *testing.T) (*server.Server, *db.Keys, *servertest.Clock, *servertest.Recorder) {
+	clock := servertest.NewClock(clockStart)
+	var rec *servertest.Recorder
 	var k *db.Keys
 	s := servertest.Start(t, func(s *server.Server) {
 		s.Now = clock.Now
-		s.Propagators = append(s.Propagators, rec.record)
+		rec = servertest.RecordPropagated(s)
 		k = db.Register(s, cache.Register(s))
 		addFakeList(s, k)
 	})
@@ -112,7 +81,7 @@ func TestPropagatedForms(t *testing.T) {
 	}
 	for _, tc := range tests {
 		c.Do(tc.cmd...)
-		got := rec.take()
+		got := rec.Take()
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("%q propagated %q, want %q", tc.cmd, got, tc.want)
 		}
@@ -132,7 +101,7 @@ func TestExpiredKeysPropagateAsDEL(t *testing.T) {
 	} {
 		c.Do(cmd...)
 	}
-	rec.take()
+	rec.Take()
 	clock.Advance(time.Second)
 	tests := []struct {
 		cmd   []string
@@ -147,7 +116,7 @@ func TestExpiredKeysPropagateAsDEL(t *testing.T) {
 		if got := c.Do(tc.cmd...); got != tc.reply {
 			t.Errorf("%q replied %q, want %q", tc.cmd, got, tc.reply)
 		}
-		if got := rec.take(); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+		if got := rec.Take(); fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("%q propagated %q, want %q", tc.cmd, got, tc.want)
 		}
 	}
@@ -155,7 +124,7 @@ func TestExpiredKeysPropagateAsDEL(t *testing.T) {
 	// The active cycle: nobody touches the key; poll until it is gone.
 	c.Do("SELECT", "5")
 	c.Do("SET", "gone", "1", "PX", "10")
-	rec.take()
+	rec.Take()
 	clock.Advance(time.Second)
 	deadline := time.Now().Add(5 * time.Second)
 	for c.Do("DBSIZE") != ":0\r\n" {
@@ -164,7 +133,7 @@ func TestExpiredKeysPropagateAsDEL(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond) // polling interval
 	}
-	if got := rec.take(); fmt.Sprint(got) != fmt.Sprint([]string{"5: DEL gone"}) {
+	if got := rec.Take(); fmt.Sprint(got) != fmt.Sprint([]string{"5: DEL gone"}) {
 		t.Errorf("active expiry propagated %q, want [5: DEL gone]", got)
 	}
 }

@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,36 +19,10 @@ import (
 	"github.com/gocache/gocache/final/multi"
 )
 
-// fakeClock is the server's clock: time moves when the test says so.
-type fakeClock struct{ ms atomic.Int64 }
-
-func (c *fakeClock) Now() time.Time          { return time.UnixMilli(c.ms.Load()) }
-func (c *fakeClock) Advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
-
-// recorder keeps what the server propagated as "db: ARGS" lines.
-type recorder struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (r *recorder) record(db int, args [][]byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))
-}
-
-func (r *recorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.lines
-	r.lines = nil
-	return out
-}
-
 type env struct {
 	s     *server.Server
 	ev    *Evictor
-	clock *fakeClock
+	clock *servertest.Clock
 	addr  string
 }
 
@@ -60,8 +32,7 @@ type env struct {
 // how many keys fit. prepare runs before the server starts.
 func start(t *testing.T, model bool, prepare func(ev *Evictor)) *env {
 	t.Helper()
-	e := &env{clock: &fakeClock{}}
-	e.clock.ms.Store(1_700_000_000_000)
+	e := &env{clock: servertest.NewClock(1_700_000_000_000)}
 	e.s = servertest.Start(t, func(s *server.Server) {
 		cfg := config.New()
 		cfg.Register(s)
@@ -268,8 +239,8 @@ func TestPooledPoliciesPickTheBestVictims(t *testing.T) {
 }
 
 func TestEvictionsPropagateAsDELAndTouchWatchedKeys(t *testing.T) {
-	rec := &recorder{}
-	e := start(t, true, func(ev *Evictor) { ev.srv.Propagators = append(ev.srv.Propagators, rec.record) })
+	var rec *servertest.Recorder
+	e := start(t, true, func(ev *Evictor) { rec = servertest.RecordPropagated(ev.srv) })
 	c := servertest.Dial(t, e.addr)
 	watcher := servertest.Dial(t, e.addr)
 	c.Do("CONFIG", "SET", "maxmemory-policy", "allkeys-random")
@@ -281,9 +252,9 @@ func TestEvictionsPropagateAsDELAndTouchWatchedKeys(t *testing.T) {
 	for i := range 10 {
 		watcher.Do("WATCH", fmt.Sprintf("a:%02d", i))
 	}
-	rec.take()
+	rec.Take()
 	c.Do("CONFIG", "SET", "maxmemory", strconv.Itoa(5*entry))
-	dels := rec.take()
+	dels := rec.Take()
 	if len(dels) != 15 {
 		t.Fatalf("propagated %d commands for 15 evictions: %q", len(dels), dels)
 	}

@@ -77,7 +77,7 @@ func TestEncodingsMatchRedis(t *testing.T) {
 // TestPropagatedForms checks what the AOF receives: HINCRBYFLOAT as an
 // HSET of the result, the rest as sent, nothing for a no-op.
 func TestPropagatedForms(t *testing.T) {
-	var props <-chan string
+	var props *servertest.Recorder
 	s := servertest.Start(t, func(s *server.Server) {
 		hash.Register(s, cache.Register(s))
 		props = servertest.RecordPropagated(s)
@@ -89,7 +89,7 @@ func TestPropagatedForms(t *testing.T) {
 	} {
 		g.Do(cmd...)
 	}
-	servertest.ExpectPropagated(t, props, "HSET h f 1.5", "HSET h f 1.6", "HINCRBY h n 2", "HDEL h f n")
+	servertest.ExpectPropagated(t, props, "0: HSET h f 1.5", "0: HSET h f 1.6", "0: HINCRBY h n 2", "0: HDEL h f n")
 }
 
 // TestScanReturnsEveryField walks a hashtable hash with HSCAN.

@@ -67,7 +67,7 @@ func TestListCommandsMatchRedis(t *testing.T) {
 // TestLmpopPropagatesPop checks that LMPOP reaches the AOF as the LPOP or
 // RPOP with the count that really happened, as Redis rewrites it.
 func TestLmpopPropagatesPop(t *testing.T) {
-	var props <-chan string
+	var props *servertest.Recorder
 	s := servertest.Start(t, func(s *server.Server) {
 		list.Register(s, cache.Register(s))
 		props = servertest.RecordPropagated(s)
@@ -79,7 +79,7 @@ func TestLmpopPropagatesPop(t *testing.T) {
 	} {
 		g.Do(cmd...)
 	}
-	servertest.ExpectPropagated(t, props, "RPUSH b 1 2 3", "RPOP b 3", "RPUSH a x", "LPOP a 1")
+	servertest.ExpectPropagated(t, props, "0: RPUSH b 1 2 3", "0: RPOP b 3", "0: RPUSH a x", "0: LPOP a 1")
 }
 
 // TestBigListMatchesRedis runs the commands on lists of many chunks.

@@ -1,10 +1,8 @@
 package multi_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,49 +19,22 @@ import (
 	"github.com/gocache/gocache/final/pubsub"
 )
 
-// fakeClock is the server's clock in tests: it moves when the test says.
-type fakeClock struct{ ms atomic.Int64 }
-
-func (c *fakeClock) Now() time.Time          { return time.UnixMilli(c.ms.Load()) }
-func (c *fakeClock) Advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
-
-// recorder keeps what the server propagated, as "db: ARG ARG ..." lines.
-type recorder struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (r *recorder) record(db int, args [][]byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))
-}
-
-func (r *recorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.lines
-	r.lines = nil
-	return out
-}
-
 type env struct {
 	s     *server.Server
-	clock *fakeClock
-	rec   *recorder
+	clock *servertest.Clock
+	rec   *servertest.Recorder
 }
 
 // start runs gocache with the cache, pub/sub and transactions, a fake
 // clock and a propagation recorder; setup runs first.
 func start(t *testing.T, setup func(s *server.Server)) *env {
-	e := &env{clock: &fakeClock{}, rec: &recorder{}}
-	e.clock.ms.Store(1_700_000_000_000)
+	e := &env{clock: servertest.NewClock(1_700_000_000_000)}
 	e.s = servertest.Start(t, func(s *server.Server) {
 		s.Now = e.clock.Now
 		if setup != nil {
 			setup(s)
 		}
-		s.Propagators = append(s.Propagators, e.rec.record)
+		e.rec = servertest.RecordPropagated(s)
 		ca := cache.Register(s)
 		pubsub.Register(s)
 		multi.Register(s, ca)
@@ -347,20 +318,20 @@ func TestTransactionPropagation(t *testing.T) {
 		run(tt.cmds...)
 		if tt.name == "watch aborted" {
 			other.Do("SET", "a", "9")
-			e.rec.take()
+			e.rec.Take()
 			run([]string{"EXEC"})
 		}
-		if got := e.rec.take(); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+		if got := e.rec.Take(); strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("%s: propagated %q, want %q", tt.name, got, tt.want)
 		}
 	}
 	// An expired key met inside the transaction is deleted within it.
 	c.Do("SET", "old", "v", "PX", "10")
 	e.clock.Advance(time.Second)
-	e.rec.take()
+	e.rec.Take()
 	run([]string{"MULTI"}, []string{"GET", "old"}, []string{"SET", "new", "v"}, []string{"EXEC"})
 	want := []string{"0: MULTI", "0: DEL old", "0: SET new v", "0: EXEC"}
-	if got := e.rec.take(); strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := e.rec.Take(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("lazy expiry in a transaction: propagated %q, want %q", got, want)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -288,17 +287,10 @@ func TestSlowSubscriberHardLimit(t *testing.T) {
 	}
 }
 
-// fakeClock is the server's clock in tests: it moves when the test says.
-type fakeClock struct{ ms atomic.Int64 }
-
-func (c *fakeClock) Now() time.Time          { return time.UnixMilli(c.ms.Load()) }
-func (c *fakeClock) Advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
-
 // TestSlowSubscriberSoftLimit: above the soft limit a subscriber is kept
 // until it has stayed there for the configured seconds.
 func TestSlowSubscriberSoftLimit(t *testing.T) {
-	clock := &fakeClock{}
-	clock.ms.Store(1_700_000_000_000)
+	clock := servertest.NewClock(1_700_000_000_000)
 	s, _ := start(t, func(s *server.Server) { s.Now = clock.Now })
 	addr := servertest.Addr(s)
 	pub := servertest.Dial(t, addr)

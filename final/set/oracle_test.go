@@ -67,7 +67,7 @@ func TestSetCommandsMatchRedis(t *testing.T) {
 
 // TestSpopPropagatesSrem checks the AOF form of the random commands.
 func TestSpopPropagatesSrem(t *testing.T) {
-	var props <-chan string
+	var props *servertest.Recorder
 	s := servertest.Start(t, func(s *server.Server) {
 		set.Register(s, cache.Register(s))
 		props = servertest.RecordPropagated(s)
@@ -81,5 +81,5 @@ func TestSpopPropagatesSrem(t *testing.T) {
 	g.Do("SRANDMEMBER", "s") // no change: nothing propagated
 	g.Do("SADD", "s", "9")
 	// "?": a member SPOP chose at random.
-	servertest.ExpectPropagated(t, props, "SADD s 7", "SREM s 7", "SADD s 1 2 3", "SREM s ? ?", "DEL s", "SADD s 9")
+	servertest.ExpectPropagated(t, props, "0: SADD s 7", "0: SREM s 7", "0: SADD s 1 2 3", "0: SREM s ? ?", "0: DEL s", "0: SADD s 9")
 }

@@ -2,38 +2,60 @@ package servertest
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
-// RecordPropagated makes s send every command it propagates (what the
-// AOF would receive) to the returned channel, its arguments joined by
-// spaces. Call it from Start's setup, before the server runs.
-func RecordPropagated(s *server.Server) <-chan string {
-	props := make(chan string, 100)
-	s.Propagators = append(s.Propagators, func(db int, args [][]byte) {
-		props <- string(bytes.Join(args, []byte(" ")))
-	})
-	return props
+// Recorder keeps what a server propagated (what the AOF would receive),
+// as "db: ARG ARG ..." lines. A server propagates a command before it
+// writes the command's reply, so once a test has read a reply, Take
+// returns everything that command propagated.
+type Recorder struct {
+	mu    sync.Mutex
+	lines []string
 }
 
-// ExpectPropagated reads one propagated command for each of want, in
-// order, waiting up to 10s for each, and fails the test where one
-// differs. A "?" word in want matches any one argument (a member SPOP
-// chose at random).
-func ExpectPropagated(t testing.TB, props <-chan string, want ...string) {
+// RecordPropagated adds a Recorder to s's propagators. Call it from
+// Start's setup, before the server runs.
+func RecordPropagated(s *server.Server) *Recorder {
+	r := &Recorder{}
+	s.Propagators = append(s.Propagators, r.Record)
+	return r
+}
+
+// Record is a server propagator: it keeps one line for args in db.
+func (r *Recorder) Record(db int, args [][]byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))
+}
+
+// Take returns what was recorded since the last call.
+func (r *Recorder) Take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.lines
+	r.lines = nil
+	return out
+}
+
+// ExpectPropagated takes what r recorded and fails the test unless it is
+// exactly want, in order. A "?" word in want matches any one argument (a
+// member SPOP chose at random).
+func ExpectPropagated(t testing.TB, r *Recorder, want ...string) {
 	t.Helper()
-	for _, w := range want {
-		select {
-		case got := <-props:
-			if !wordsMatch(got, w) {
-				t.Errorf("propagated %q, want %q", got, w)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("nothing propagated, want %q", w)
+	got := r.Take()
+	if len(got) != len(want) {
+		t.Errorf("propagated %q, want %q", got, want)
+		return
+	}
+	for i, w := range want {
+		if !wordsMatch(got[i], w) {
+			t.Errorf("propagated %q, want %q", got[i], w)
 		}
 	}
 }

@@ -108,22 +108,25 @@ func FreePort(t testing.TB) int {
 func WaitPing(t testing.TB, addr string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
-	for {
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			conn.SetDeadline(time.Now().Add(time.Second))
-			conn.Write([]byte("PING\r\n"))
-			line, err := bufio.NewReader(conn).ReadString('\n')
-			conn.Close()
-			if err == nil && (line == "+PONG\r\n" || strings.HasPrefix(line, "-NOAUTH")) {
-				return
-			}
-		}
+	for !pingOnce(addr) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s did not answer PING within %v", addr, within)
 		}
 		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for a condition
 	}
+}
+
+// pingOnce reports whether addr answers one PING (+PONG, or NOAUTH).
+func pingOnce(addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(time.Second))
+	conn.Write([]byte("PING\r\n"))
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	return err == nil && (line == "+PONG\r\n" || strings.HasPrefix(line, "-NOAUTH"))
 }
 
 // Conn is a raw RESP connection for byte-exact tests.

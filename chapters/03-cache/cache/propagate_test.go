@@ -1,12 +1,9 @@
 package cache_test
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,43 +12,14 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 )
 
-// fakeClock is the server's clock in tests: time moves only when the test
-// says so. The loop goroutine reads it, the test goroutine moves it.
-type fakeClock struct{ ms atomic.Int64 }
-
-func (c *fakeClock) Now() time.Time          { return time.UnixMilli(c.ms.Load()) }
-func (c *fakeClock) Advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
-
-// recorder keeps what the server propagated, as "db: ARG ARG ..." lines.
-type recorder struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (r *recorder) record(db int, args [][]byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))
-}
-
-// take returns what was recorded since the last call.
-func (r *recorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.lines
-	r.lines = nil
-	return out
-}
-
 // startClocked runs a server whose clock starts at start (unix ms) and
 // records propagation.
-func startClocked(t *testing.T, start int64) (*server.Server, *fakeClock, *recorder) {
-	clock := &fakeClock{}
-	clock.ms.Store(start)
-	rec := &recorder{}
+func startClocked(t *testing.T, start int64) (*server.Server, *servertest.Clock, *servertest.Recorder) {
+	clock := servertest.NewClock(start)
+	var rec *servertest.Recorder
 	s := servertest.Start(t, func(s *server.Server) {
 		s.Now = clock.Now
-		s.Propagators = append(s.Propagators, rec.record)
+		rec = servertest.RecordPropagated(s)
 		cache.Register(s)
 	})
 	return s, clock, rec
@@ -97,7 +65,7 @@ func TestPropagatedForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c.Do(tt.cmd...)
-		if got := rec.take(); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+		if got := rec.Take(); fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%q propagated %q, want %q", tt.cmd, got, tt.want)
 		}
 	}
@@ -111,7 +79,7 @@ func TestLazyExpiry(t *testing.T) {
 	c := servertest.Dial(t, servertest.Addr(s))
 	c.Do("SET", "k", "v", "PX", "1500")
 	c.Do("SET", "j", "v", "EX", "100")
-	rec.take()
+	rec.Take()
 	if got := c.Do("PTTL", "k"); got != ":1500\r\n" {
 		t.Fatalf("PTTL = %q", got)
 	}
@@ -126,7 +94,7 @@ func TestLazyExpiry(t *testing.T) {
 	if got := c.Do("GET", "k"); got != "$-1\r\n" {
 		t.Fatalf("after expiry GET = %q", got)
 	}
-	if got := rec.take(); fmt.Sprint(got) != "[0: DEL k]" {
+	if got := rec.Take(); fmt.Sprint(got) != "[0: DEL k]" {
 		t.Fatalf("propagated %q", got)
 	}
 	if got := c.Do("DBSIZE"); got != ":1\r\n" {
@@ -137,7 +105,7 @@ func TestLazyExpiry(t *testing.T) {
 	if got := c.Do("DEL", "j"); got != ":0\r\n" {
 		t.Fatalf("DEL of an expired key = %q", got)
 	}
-	if got := rec.take(); fmt.Sprint(got) != "[0: DEL j]" {
+	if got := rec.Take(); fmt.Sprint(got) != "[0: DEL j]" {
 		t.Fatalf("propagated %q", got)
 	}
 	if info := c.Do("INFO", "stats"); !strings.Contains(info, "expired_keys:2\r\n") {
@@ -161,7 +129,7 @@ func TestActiveExpiry(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		c.ReadRaw()
 	}
-	rec.take()
+	rec.Take()
 	clock.Advance(time.Second)
 	deadline := time.Now().Add(10 * time.Second)
 	for c.Do("DBSIZE") != ":500\r\n" {
@@ -171,7 +139,7 @@ func TestActiveExpiry(t *testing.T) {
 		time.Sleep(10 * time.Millisecond) // polling interval
 	}
 	dels := 0
-	for _, line := range rec.take() {
+	for _, line := range rec.Take() {
 		if !strings.HasPrefix(line, "0: DEL v") {
 			t.Fatalf("unexpected propagation %q", line)
 		}

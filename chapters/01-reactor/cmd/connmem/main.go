@@ -13,7 +13,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,10 +24,10 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/gocache/gocache/chapters/01-reactor/procmem"
 	"github.com/gocache/gocache/chapters/01-reactor/reactor"
 )
 
@@ -100,11 +99,11 @@ func measure(mode string, n, readBuf int) (perConn, error) {
 	if err != nil {
 		return perConn{}, err
 	}
-	rss0, err := vmRSS(cmd.Process.Pid)
+	rss0, err := procmem.RSS(cmd.Process.Pid)
 	if err != nil {
 		return perConn{}, err
 	}
-	clients, err := dialMany(addr, n)
+	clients, err := procmem.DialIdle(addr, n, 60*time.Second)
 	defer func() {
 		for _, c := range clients {
 			c.Close()
@@ -131,7 +130,7 @@ func measure(mode string, n, readBuf int) (perConn, error) {
 	if err != nil {
 		return perConn{}, err
 	}
-	rss1, err := vmRSS(cmd.Process.Pid)
+	rss1, err := procmem.RSS(cmd.Process.Pid)
 	if err != nil {
 		return perConn{}, err
 	}
@@ -142,57 +141,17 @@ func measure(mode string, n, readBuf int) (perConn, error) {
 	}, nil
 }
 
-// dialMany opens n connections, a few at a time so that the listen
-// backlog never overflows.
-func dialMany(addr string, n int) ([]net.Conn, error) {
-	conns := make([]net.Conn, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				c, err := net.DialTimeout("tcp", addr, 10*time.Second)
-				if err != nil {
-					mu.Lock()
-					firstErr = errors.Join(firstErr, err)
-					mu.Unlock()
-					return
-				}
-				conns[i] = c
-			}
-		}()
-	}
-	wg.Wait()
-	out := conns[:0]
-	for _, c := range conns {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out, firstErr
-}
-
-// vmRSS reads a process's resident set size from /proc/<pid>/status.
-func vmRSS(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+// raiseFileLimit lifts the soft RLIMIT_NOFILE (like `ulimit -n`) to the
+// hard limit and stops if that is below n: each connection is one
+// descriptor.
+func raiseFileLimit(n int) {
+	limit, err := procmem.RaiseFileLimit()
 	if err != nil {
-		return 0, err
+		log.Fatal(err)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmRSS:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10, err
-		}
+	if limit < uint64(n) {
+		log.Fatalf("need %d file descriptors, the hard limit is %d: raise it (ulimit -Hn) or use fewer -conns", n, limit)
 	}
-	return 0, errors.New("no VmRSS in /proc status")
 }
 
 // serve is the child: an echo server that prints its address, then
