@@ -9,6 +9,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
 	"github.com/gocache/gocache/final/hash"
@@ -19,22 +20,24 @@ import (
 )
 
 // setup registers every command under test the way final/main.go does
-// (registerData, then the transaction part of registerMessaging).
+// (registerData, the transaction part of registerMessaging, and the blocking commands).
 func setup(s *server.Server) {
 	ca := cache.Register(s)
 	keys := db.Register(s, ca)
-	list.Register(s, ca)
+	lists := list.Register(s, ca)
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
 	m := multi.Register(s, ca)
 	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
+	blk := block.Register(s, ca, lists)
+	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
 }
 
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
 var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
-	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps)
+	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
@@ -97,6 +100,25 @@ func TestSameRepliesAsRedis(t *testing.T) {
 			t.Errorf("seed %d RESP%d: replies differ (GOCACHE_DIFF_SEED=%d replays it); shortest failing sequence (%d of %d commands):\n%s"+
 				"last command:\n gocache: %q\n   redis: %q",
 				seed, proto, seed, len(short), m.Index+1, difftest.Format(short), last.Got, last.Want)
+		}
+	}
+}
+
+// Sequences the random test once found to differ, kept as fixed cases.
+func TestFoundMismatchesStayFixed(t *testing.T) {
+	redisAddr := servertest.StartRedis(t)
+	s := servertest.Start(t, setup)
+	p := servertest.DialPair(t, servertest.Addr(s), redisAddr)
+	for _, seq := range [][][]string{
+		// LMPOP looks up a missing watched key for writing, then pops
+		// another list: the watched key did not change, EXEC runs.
+		{{"FLUSHALL"}, {"RPUSH", "l2", "a", "b"}, {"WATCH", "k5"}, {"LMPOP", "2", "k5", "l2", "RIGHT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		{{"FLUSHALL"}, {"RPUSH", "l2", "a"}, {"WATCH", "k5"}, {"BLMPOP", "0.01", "2", "k5", "l2", "LEFT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		// ...but a watched key created and deleted again did change.
+		{{"FLUSHALL"}, {"WATCH", "k5"}, {"SET", "k5", "1"}, {"DEL", "k5"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+	} {
+		for _, cmd := range seq {
+			p.Same(cmd...)
 		}
 	}
 }

@@ -517,3 +517,40 @@ func sameShape(got, want string) bool {
 	}
 	return g.Kind != '-' && (len(g.Elems) == 0 || g.Elems[0].Kind == w.Elems[0].Kind)
 }
+
+// blockTimeout is a blocking command's timeout: short enough that waiting
+// on an empty key costs the test little, never 0 (forever), and now and
+// then one Redis refuses.
+func (g *Gen) blockTimeout() string {
+	if g.Chance(8) {
+		return g.Pick("-1", "abc", "0x", "1e999")
+	}
+	return g.Pick("0.01", "0.02")
+}
+
+// BlockingOps are the blocking list and sorted-set commands. With one
+// connection nothing can push while a command waits, so each either finds
+// data at once or times out, on both servers alike; inside MULTI they act
+// as their non-blocking forms.
+var BlockingOps = []Op{
+	{"blpop", 2, func(g *Gen) []string {
+		return append(append(cmd(g.Pick("BLPOP", "BRPOP")), g.TypedKeys("l", 2)...), g.blockTimeout())
+	}, nil},
+	{"blmove", 1, func(g *Gen) []string {
+		if g.Chance(2) {
+			return cmd("BRPOPLPUSH", g.TypedKey("l"), g.TypedKey("l"), g.blockTimeout())
+		}
+		return cmd("BLMOVE", g.TypedKey("l"), g.TypedKey("l"), g.Pick("LEFT", "RIGHT"), g.Pick("LEFT", "RIGHT", "UP"), g.blockTimeout())
+	}, nil},
+	{"blmpop", 1, func(g *Gen) []string {
+		keys := g.TypedKeys("l", 2)
+		args := append(append(cmd("BLMPOP", g.blockTimeout(), strconv.Itoa(len(keys))), keys...), g.Pick("LEFT", "RIGHT"))
+		if g.Chance(2) {
+			args = append(args, "COUNT", g.Count())
+		}
+		return args
+	}, nil},
+	{"bzpop", 2, func(g *Gen) []string {
+		return append(append(cmd(g.Pick("BZPOPMIN", "BZPOPMAX")), g.TypedKeys("z", 2)...), g.blockTimeout())
+	}, nil},
+}

@@ -34,7 +34,7 @@ type Multi struct {
 	// They count as changed only if the command changes data (propagates);
 	// AfterCall forgets them otherwise, so that a failed INCR or an
 	// EXPIRE of a missing key does not abort anyone's EXEC, as in Redis.
-	touched []key
+	touched []touch
 
 	// ops collects what the queued commands of the running EXEC propagate,
 	// to hand on wrapped in MULTI ... EXEC.
@@ -60,6 +60,14 @@ type queued struct {
 type key struct {
 	db  int
 	key string
+}
+
+// touch is a watched key a command looked up for writing, and whether it
+// existed then: a command that looks up a missing key and leaves it
+// missing (LMPOP moving on to its next key) has not changed it.
+type touch struct {
+	key
+	existed bool
 }
 
 // watched is one WATCHed key. expired records that the key had already

@@ -52,13 +52,18 @@ func (m *Multi) beforeWrite(db int, k string, e *keyspace.Entry) {
 		}
 		return
 	}
-	m.touched = append(m.touched, key{db, k})
+	m.touched = append(m.touched, touch{key{db, k}, e != nil})
 }
 
 // commit marks the watchers of the keys the running command touched: it
-// has just propagated, so it changed data.
+// has just propagated, so it changed data, though not necessarily every
+// key it looked up for writing.
 func (m *Multi) commit() {
-	for _, k := range m.touched {
+	for _, t := range m.touched {
+		k := t.key
+		if !t.existed && m.ca.DBs[k.db].Peek([]byte(k.key), 0) == nil {
+			continue // missing before and after: the command only looked
+		}
 		for _, st := range m.watchers[k.db][k.key] {
 			st.dirty = true
 		}
