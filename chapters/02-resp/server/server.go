@@ -99,6 +99,7 @@ type Server struct {
 	nextID  int64
 	slots   int // per-client slots handed out by NewSlot
 	info    []infoSection
+	cmdTime time.Time   // the running command's time (CommandTime); zero between commands
 	reply   resp.Writer // the shared reply buffer every Client.W points to
 	push    resp.Writer // for writing to a client other than the running one
 }
@@ -347,7 +348,8 @@ func (s *Server) processInput(c *Client) {
 func (s *Server) execute(c *Client) {
 	s.reply.B = s.reply.B[:0]
 	s.reply.Proto = c.Proto
-	c.LastActive = s.Now()
+	s.cmdTime = s.Now()
+	c.LastActive = s.cmdTime
 	if msg := s.check(c); msg != "" {
 		for _, hook := range s.OnReject {
 			msg = hook(c, msg)
@@ -376,6 +378,7 @@ func (s *Server) execute(c *Client) {
 	if c.closeAfter {
 		c.Conn.Close()
 	}
+	s.cmdTime = time.Time{}
 }
 
 // check finds the command and decides whether it may run. It returns the
@@ -490,6 +493,17 @@ func (s *Server) Call(c *Client, cmd *Command) {
 	for _, hook := range s.AfterCall {
 		hook(c, cmd)
 	}
+}
+
+// CommandTime is the time of the running command, read once when it
+// started (Redis's command time snapshot): every key it looks at expires,
+// or not, against the same instant, and the clock is read once per
+// command, not once per key. Outside a command it is the current time.
+func (s *Server) CommandTime() time.Time {
+	if !s.cmdTime.IsZero() {
+		return s.cmdTime
+	}
+	return s.Now()
 }
 
 // Propagate hands a change to every propagator. Commands use

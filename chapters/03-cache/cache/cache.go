@@ -96,7 +96,7 @@ func (ca *Cache) hookExpired(index int, db *keyspace.DB) {
 func (ca *Cache) db(c *server.Client) *keyspace.DB { return ca.DBs[c.DB] }
 
 // clock is the current time in unix milliseconds.
-func (ca *Cache) clock() int64 { return ca.srv.Now().UnixMilli() }
+func (ca *Cache) clock() int64 { return ca.srv.CommandTime().UnixMilli() }
 
 // now is the time the keyspace uses to decide expiry: 0 while loading,
 // which keeps every key alive.
