@@ -199,6 +199,7 @@ func TestPooledPoliciesPickTheBestVictims(t *testing.T) {
 			c.Do("GET", fmt.Sprintf("k:%02d", i))
 		}
 		c.Do("CONFIG", "SET", "maxmemory", strconv.Itoa(20*entry))
+		waitEvicted(t, c, 10)
 		for i := range 30 {
 			if k := fmt.Sprintf("k:%02d", i); exists(c, k) != (i >= 10) {
 				t.Errorf("%s: exists=%v; want only k:10..k:29, read 100s after the others were written", k, !(i >= 10))
@@ -216,6 +217,7 @@ func TestPooledPoliciesPickTheBestVictims(t *testing.T) {
 			}
 		}
 		c.Do("CONFIG", "SET", "maxmemory", strconv.Itoa(20*entry))
+		waitEvicted(t, c, 10)
 		for i := range 30 {
 			if k := fmt.Sprintf("k:%02d", i); exists(c, k) != (i >= 10) {
 				t.Errorf("%s: exists=%v; want only the keys read three times", k, !(i >= 10))
@@ -422,5 +424,19 @@ func TestWorkloadLargerThanMaxmemoryStaysUnder(t *testing.T) {
 	// for garbage the collector was about to free.
 	if dbsize < 8000 {
 		t.Errorf("only %d keys kept under 20 MB", dbsize)
+	}
+}
+
+// waitEvicted polls INFO (which touches no key) until n keys were evicted:
+// a slow machine may not finish within one eviction round's time budget,
+// and the checks after this must not be the commands that finish it.
+func waitEvicted(t *testing.T, c *servertest.Conn, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for field(t, c.Do("INFO", "stats"), "evicted_keys") < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than %d keys evicted after 10s", n)
+		}
+		c.Do("PING") // each command gives eviction another round
 	}
 }
