@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
@@ -81,4 +82,16 @@ func TestRequestPathDoesNotAllocate(t *testing.T) {
 	if perCmd := float64(res.AllocsPerOp()) / 64; perCmd > 0.1 {
 		t.Fatalf("%.2f allocations per SET in the steady state, want ~0 (%v)", perCmd, res.MemString())
 	}
+}
+
+// BenchmarkRequestPathSET1K is redis-benchmark's -d 1024 -P 16 SET: one
+// key overwritten with 1 KiB values, sixteen to a batch.
+func BenchmarkRequestPathSET1K(b *testing.B) {
+	const n = 16
+	var buf bytes.Buffer
+	val := strings.Repeat("x", 1024)
+	for i := 0; i < n; i++ {
+		buf.Write(servertest.Command("SET", "key:__rand_int__", val))
+	}
+	benchmarkRequestPath(b, buf.Bytes(), n, n*len("+OK\r\n"))
 }
