@@ -16,30 +16,16 @@ func (b *Block) commands() []*server.Command {
 	const (
 		w, oom, ns, blk, fast, mk = server.Write, server.DenyOOM, server.NoScript, server.Blocking, server.Fast, server.Movablekeys
 	)
-	type row struct {
-		name              string
-		arity             int
-		flags             server.Flags
-		first, last, step int
-		group             string
-		run               func(c *server.Client)
+	return []*server.Command{
+		server.NewCommand("blpop", -3, w|ns|blk, 1, -2, 1, "list", func(c *server.Client) { b.bpop(c, true) }),
+		server.NewCommand("brpop", -3, w|ns|blk, 1, -2, 1, "list", func(c *server.Client) { b.bpop(c, false) }),
+		server.NewCommand("brpoplpush", 4, w|oom|ns|blk, 1, 2, 1, "list", b.brpoplpush),
+		server.NewCommand("blmove", 6, w|oom|ns|blk, 1, 2, 1, "list", b.blmove),
+		server.NewCommand("blmpop", -5, w|blk|mk, 0, 0, 0, "list", b.blmpop),
+		server.NewCommand("bzpopmin", -3, w|ns|blk|fast, 1, -2, 1, "sortedset", func(c *server.Client) { b.bzpop(c, true) }),
+		server.NewCommand("bzpopmax", -3, w|ns|blk|fast, 1, -2, 1, "sortedset", func(c *server.Client) { b.bzpop(c, false) }),
+		server.NewCommand("bzmpop", -5, w|blk|mk, 0, 0, 0, "sortedset", b.bzmpop),
 	}
-	rows := []row{
-		{"blpop", -3, w | ns | blk, 1, -2, 1, "list", func(c *server.Client) { b.bpop(c, true) }},
-		{"brpop", -3, w | ns | blk, 1, -2, 1, "list", func(c *server.Client) { b.bpop(c, false) }},
-		{"brpoplpush", 4, w | oom | ns | blk, 1, 2, 1, "list", b.brpoplpush},
-		{"blmove", 6, w | oom | ns | blk, 1, 2, 1, "list", b.blmove},
-		{"blmpop", -5, w | blk | mk, 0, 0, 0, "list", b.blmpop},
-		{"bzpopmin", -3, w | ns | blk | fast, 1, -2, 1, "sortedset", func(c *server.Client) { b.bzpop(c, true) }},
-		{"bzpopmax", -3, w | ns | blk | fast, 1, -2, 1, "sortedset", func(c *server.Client) { b.bzpop(c, false) }},
-		{"bzmpop", -5, w | blk | mk, 0, 0, 0, "sortedset", b.bzmpop},
-	}
-	cmds := make([]*server.Command, len(rows))
-	for i, r := range rows {
-		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: r.group, Run: r.run}
-	}
-	return cmds
 }
 
 // keysOf copies the key arguments a waiter keeps, each once (a client

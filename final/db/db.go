@@ -89,48 +89,35 @@ func (k *Keys) commands() []*server.Command {
 	const (
 		w, r, fast, oom = server.Write, server.ReadOnly, server.Fast, server.DenyOOM
 	)
-	type row struct {
-		name              string
-		arity             int
-		flags             server.Flags
-		first, last, step int
-		group             string
-		run               func(c *server.Client)
-	}
-	rows := []row{
+	return []*server.Command{
 		// strings
-		{"getset", 3, w | oom | fast, 1, 1, 1, "string", k.getset},
-		{"getdel", 2, w | fast, 1, 1, 1, "string", k.getdel},
-		{"getex", -2, w | fast, 1, 1, 1, "string", k.getex},
-		{"setnx", 3, w | oom | fast, 1, 1, 1, "string", k.setnx},
-		{"setex", 4, w | oom, 1, 1, 1, "string", func(c *server.Client) { k.setex(c, true) }},
-		{"psetex", 4, w | oom, 1, 1, 1, "string", func(c *server.Client) { k.setex(c, false) }},
-		{"msetnx", -3, w | oom, 1, -1, 2, "string", k.msetnx},
-		{"incrbyfloat", 3, w | oom | fast, 1, 1, 1, "string", k.incrbyfloat},
-		{"getrange", 4, r, 1, 1, 1, "string", k.getrange},
-		{"substr", 4, r, 1, 1, 1, "string", k.getrange},
-		{"setrange", 4, w | oom, 1, 1, 1, "string", k.setrange},
+		server.NewCommand("getset", 3, w|oom|fast, 1, 1, 1, "string", k.getset),
+		server.NewCommand("getdel", 2, w|fast, 1, 1, 1, "string", k.getdel),
+		server.NewCommand("getex", -2, w|fast, 1, 1, 1, "string", k.getex),
+		server.NewCommand("setnx", 3, w|oom|fast, 1, 1, 1, "string", k.setnx),
+		server.NewCommand("setex", 4, w|oom, 1, 1, 1, "string", func(c *server.Client) { k.setex(c, true) }),
+		server.NewCommand("psetex", 4, w|oom, 1, 1, 1, "string", func(c *server.Client) { k.setex(c, false) }),
+		server.NewCommand("msetnx", -3, w|oom, 1, -1, 2, "string", k.msetnx),
+		server.NewCommand("incrbyfloat", 3, w|oom|fast, 1, 1, 1, "string", k.incrbyfloat),
+		server.NewCommand("getrange", 4, r, 1, 1, 1, "string", k.getrange),
+		server.NewCommand("substr", 4, r, 1, 1, 1, "string", k.getrange),
+		server.NewCommand("setrange", 4, w|oom, 1, 1, 1, "string", k.setrange),
 		// keys
-		{"unlink", -2, w | fast, 1, -1, 1, "generic", k.unlink},
-		{"type", 2, r | fast, 1, 1, 1, "generic", k.typeCmd},
-		{"rename", 3, w, 1, 2, 1, "generic", func(c *server.Client) { k.rename(c, false) }},
-		{"renamenx", 3, w | fast, 1, 2, 1, "generic", func(c *server.Client) { k.rename(c, true) }},
-		{"copy", -3, w | oom, 1, 2, 1, "generic", k.copy},
-		{"randomkey", 1, r, 0, 0, 0, "generic", k.randomkey},
-		{"expiretime", 2, r | fast, 1, 1, 1, "generic", func(c *server.Client) { k.expiretime(c, false) }},
-		{"pexpiretime", 2, r | fast, 1, 1, 1, "generic", func(c *server.Client) { k.expiretime(c, true) }},
-		{"touch", -2, r | fast, 1, -1, 1, "generic", k.touch},
+		server.NewCommand("unlink", -2, w|fast, 1, -1, 1, "generic", k.unlink),
+		server.NewCommand("type", 2, r|fast, 1, 1, 1, "generic", k.typeCmd),
+		server.NewCommand("rename", 3, w, 1, 2, 1, "generic", func(c *server.Client) { k.rename(c, false) }),
+		server.NewCommand("renamenx", 3, w|fast, 1, 2, 1, "generic", func(c *server.Client) { k.rename(c, true) }),
+		server.NewCommand("copy", -3, w|oom, 1, 2, 1, "generic", k.copy),
+		server.NewCommand("randomkey", 1, r, 0, 0, 0, "generic", k.randomkey),
+		server.NewCommand("expiretime", 2, r|fast, 1, 1, 1, "generic", func(c *server.Client) { k.expiretime(c, false) }),
+		server.NewCommand("pexpiretime", 2, r|fast, 1, 1, 1, "generic", func(c *server.Client) { k.expiretime(c, true) }),
+		server.NewCommand("touch", -2, r|fast, 1, -1, 1, "generic", k.touch),
 		// databases
-		{"swapdb", 3, w | fast, 0, 0, 0, "server", k.swapdb},
-		{"move", 3, w | fast, 1, 1, 1, "generic", k.move},
-		{"flushdb", -1, w, 0, 0, 0, "server", k.flushdb},
+		server.NewCommand("swapdb", 3, w|fast, 0, 0, 0, "server", k.swapdb),
+		server.NewCommand("move", 3, w|fast, 1, 1, 1, "generic", k.move),
+		server.NewCommand("flushdb", -1, w, 0, 0, 0, "server", k.flushdb),
+		k.objectCommand(),
 	}
-	cmds := make([]*server.Command, 0, len(rows)+1)
-	for _, r := range rows {
-		cmds = append(cmds, &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: r.group, Run: r.run})
-	}
-	return append(cmds, k.objectCommand())
 }
 
 // moveEntry puts the value of src (key, time to live, access data and

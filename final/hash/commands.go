@@ -36,36 +36,24 @@ func Register(s *server.Server, ks typecmd.Keyspace) *Commands {
 
 func (hc *Commands) table() []*server.Command {
 	const w, r, fast, oom = server.Write, server.ReadOnly, server.Fast, server.DenyOOM
-	type row struct {
-		name  string
-		arity int
-		flags server.Flags
-		run   func(c *server.Client)
+	return []*server.Command{
+		server.NewCommand("hset", -4, w|oom|fast, 1, 1, 1, "hash", func(c *server.Client) { hc.hset(c, false) }),
+		server.NewCommand("hmset", -4, w|oom|fast, 1, 1, 1, "hash", func(c *server.Client) { hc.hset(c, true) }),
+		server.NewCommand("hsetnx", 4, w|oom|fast, 1, 1, 1, "hash", hc.hsetnx),
+		server.NewCommand("hget", 3, r|fast, 1, 1, 1, "hash", hc.hget),
+		server.NewCommand("hmget", -3, r|fast, 1, 1, 1, "hash", hc.hmget),
+		server.NewCommand("hdel", -3, w|fast, 1, 1, 1, "hash", func(c *server.Client) { typecmd.Remove(c, hc.ks, (*Hash).Delete) }),
+		server.NewCommand("hexists", 3, r|fast, 1, 1, 1, "hash", hc.hexists),
+		server.NewCommand("hlen", 2, r|fast, 1, 1, 1, "hash", hc.hlen),
+		server.NewCommand("hstrlen", 3, r|fast, 1, 1, 1, "hash", hc.hstrlen),
+		server.NewCommand("hgetall", 2, r, 1, 1, 1, "hash", func(c *server.Client) { hc.getall(c, true, true) }),
+		server.NewCommand("hkeys", 2, r, 1, 1, 1, "hash", func(c *server.Client) { hc.getall(c, true, false) }),
+		server.NewCommand("hvals", 2, r, 1, 1, 1, "hash", func(c *server.Client) { hc.getall(c, false, true) }),
+		server.NewCommand("hincrby", 4, w|oom|fast, 1, 1, 1, "hash", hc.hincrby),
+		server.NewCommand("hincrbyfloat", 4, w|oom|fast, 1, 1, 1, "hash", hc.hincrbyfloat),
+		server.NewCommand("hrandfield", -2, r, 1, 1, 1, "hash", hc.hrandfield),
+		server.NewCommand("hscan", -3, r, 1, 1, 1, "hash", hc.hscan),
 	}
-	rows := []row{
-		{"hset", -4, w | oom | fast, func(c *server.Client) { hc.hset(c, false) }},
-		{"hmset", -4, w | oom | fast, func(c *server.Client) { hc.hset(c, true) }},
-		{"hsetnx", 4, w | oom | fast, hc.hsetnx},
-		{"hget", 3, r | fast, hc.hget},
-		{"hmget", -3, r | fast, hc.hmget},
-		{"hdel", -3, w | fast, func(c *server.Client) { typecmd.Remove(c, hc.ks, (*Hash).Delete) }},
-		{"hexists", 3, r | fast, hc.hexists},
-		{"hlen", 2, r | fast, hc.hlen},
-		{"hstrlen", 3, r | fast, hc.hstrlen},
-		{"hgetall", 2, r, func(c *server.Client) { hc.getall(c, true, true) }},
-		{"hkeys", 2, r, func(c *server.Client) { hc.getall(c, true, false) }},
-		{"hvals", 2, r, func(c *server.Client) { hc.getall(c, false, true) }},
-		{"hincrby", 4, w | oom | fast, hc.hincrby},
-		{"hincrbyfloat", 4, w | oom | fast, hc.hincrbyfloat},
-		{"hrandfield", -2, r, hc.hrandfield},
-		{"hscan", -3, r, hc.hscan},
-	}
-	cmds := make([]*server.Command, len(rows))
-	for i, r := range rows {
-		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: 1, LastKey: 1, Step: 1, Group: "hash", Run: r.run}
-	}
-	return cmds
 }
 
 // read looks key up for reading: the value, nil when absent; ok is

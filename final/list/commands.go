@@ -45,38 +45,25 @@ func Register(s *server.Server, ks typecmd.Keyspace) *Commands {
 
 func (lc *Commands) table() []*server.Command {
 	const w, r, fast, oom, mk = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.Movablekeys
-	type row struct {
-		name              string
-		arity             int
-		flags             server.Flags
-		first, last, step int
-		run               func(c *server.Client)
+	return []*server.Command{
+		server.NewCommand("lpush", -3, w|oom|fast, 1, 1, 1, "list", func(c *server.Client) { lc.push(c, true, false) }),
+		server.NewCommand("rpush", -3, w|oom|fast, 1, 1, 1, "list", func(c *server.Client) { lc.push(c, false, false) }),
+		server.NewCommand("lpushx", -3, w|oom|fast, 1, 1, 1, "list", func(c *server.Client) { lc.push(c, true, true) }),
+		server.NewCommand("rpushx", -3, w|oom|fast, 1, 1, 1, "list", func(c *server.Client) { lc.push(c, false, true) }),
+		server.NewCommand("lpop", -2, w|fast, 1, 1, 1, "list", func(c *server.Client) { lc.pop(c, true) }),
+		server.NewCommand("rpop", -2, w|fast, 1, 1, 1, "list", func(c *server.Client) { lc.pop(c, false) }),
+		server.NewCommand("llen", 2, r|fast, 1, 1, 1, "list", lc.llen),
+		server.NewCommand("lrange", 4, r, 1, 1, 1, "list", lc.lrange),
+		server.NewCommand("lindex", 3, r, 1, 1, 1, "list", lc.lindex),
+		server.NewCommand("lset", 4, w|oom, 1, 1, 1, "list", lc.lset),
+		server.NewCommand("lrem", 4, w, 1, 1, 1, "list", lc.lrem),
+		server.NewCommand("ltrim", 4, w, 1, 1, 1, "list", lc.ltrim),
+		server.NewCommand("linsert", 5, w|oom, 1, 1, 1, "list", lc.linsert),
+		server.NewCommand("lpos", -3, r, 1, 1, 1, "list", lc.lpos),
+		server.NewCommand("lmove", 5, w|oom, 1, 2, 1, "list", lc.lmove),
+		server.NewCommand("rpoplpush", 3, w|oom, 1, 2, 1, "list", lc.rpoplpush),
+		server.NewCommand("lmpop", -4, w|mk, 0, 0, 0, "list", lc.lmpop),
 	}
-	rows := []row{
-		{"lpush", -3, w | oom | fast, 1, 1, 1, func(c *server.Client) { lc.push(c, true, false) }},
-		{"rpush", -3, w | oom | fast, 1, 1, 1, func(c *server.Client) { lc.push(c, false, false) }},
-		{"lpushx", -3, w | oom | fast, 1, 1, 1, func(c *server.Client) { lc.push(c, true, true) }},
-		{"rpushx", -3, w | oom | fast, 1, 1, 1, func(c *server.Client) { lc.push(c, false, true) }},
-		{"lpop", -2, w | fast, 1, 1, 1, func(c *server.Client) { lc.pop(c, true) }},
-		{"rpop", -2, w | fast, 1, 1, 1, func(c *server.Client) { lc.pop(c, false) }},
-		{"llen", 2, r | fast, 1, 1, 1, lc.llen},
-		{"lrange", 4, r, 1, 1, 1, lc.lrange},
-		{"lindex", 3, r, 1, 1, 1, lc.lindex},
-		{"lset", 4, w | oom, 1, 1, 1, lc.lset},
-		{"lrem", 4, w, 1, 1, 1, lc.lrem},
-		{"ltrim", 4, w, 1, 1, 1, lc.ltrim},
-		{"linsert", 5, w | oom, 1, 1, 1, lc.linsert},
-		{"lpos", -3, r, 1, 1, 1, lc.lpos},
-		{"lmove", 5, w | oom, 1, 2, 1, lc.lmove},
-		{"rpoplpush", 3, w | oom, 1, 2, 1, lc.rpoplpush},
-		{"lmpop", -4, w | mk, 0, 0, 0, lc.lmpop},
-	}
-	cmds := make([]*server.Command, len(rows))
-	for i, r := range rows {
-		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: "list", Run: r.run}
-	}
-	return cmds
 }
 
 // read looks key up for reading: the list, or nil when absent; ok is

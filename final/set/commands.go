@@ -29,38 +29,25 @@ func Register(s *server.Server, ks typecmd.Keyspace) *Commands {
 
 func (sc *Commands) table() []*server.Command {
 	const w, r, fast, oom, mk = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.Movablekeys
-	type row struct {
-		name              string
-		arity             int
-		flags             server.Flags
-		first, last, step int
-		run               func(c *server.Client)
+	return []*server.Command{
+		server.NewCommand("sadd", -3, w|oom|fast, 1, 1, 1, "set", sc.sadd),
+		server.NewCommand("srem", -3, w|fast, 1, 1, 1, "set", func(c *server.Client) { typecmd.Remove(c, sc.ks, (*Set).Remove) }),
+		server.NewCommand("smembers", 2, r, 1, 1, 1, "set", func(c *server.Client) { sc.inter(c, c.Args[1:], nil, false, 0) }),
+		server.NewCommand("sismember", 3, r|fast, 1, 1, 1, "set", sc.sismember),
+		server.NewCommand("smismember", -3, r|fast, 1, 1, 1, "set", sc.smismember),
+		server.NewCommand("scard", 2, r|fast, 1, 1, 1, "set", sc.scard),
+		server.NewCommand("spop", -2, w|fast, 1, 1, 1, "set", sc.spop),
+		server.NewCommand("srandmember", -2, r, 1, 1, 1, "set", sc.srandmember),
+		server.NewCommand("smove", 4, w|fast, 1, 2, 1, "set", sc.smove),
+		server.NewCommand("sinter", -2, r, 1, -1, 1, "set", func(c *server.Client) { sc.inter(c, c.Args[1:], nil, false, 0) }),
+		server.NewCommand("sinterstore", -3, w|oom, 1, -1, 1, "set", func(c *server.Client) { sc.inter(c, c.Args[2:], c.Args[1], false, 0) }),
+		server.NewCommand("sunion", -2, r, 1, -1, 1, "set", func(c *server.Client) { sc.unionDiff(c, c.Args[1:], nil, false) }),
+		server.NewCommand("sunionstore", -3, w|oom, 1, -1, 1, "set", func(c *server.Client) { sc.unionDiff(c, c.Args[2:], c.Args[1], false) }),
+		server.NewCommand("sdiff", -2, r, 1, -1, 1, "set", func(c *server.Client) { sc.unionDiff(c, c.Args[1:], nil, true) }),
+		server.NewCommand("sdiffstore", -3, w|oom, 1, -1, 1, "set", func(c *server.Client) { sc.unionDiff(c, c.Args[2:], c.Args[1], true) }),
+		server.NewCommand("sintercard", -3, r|mk, 0, 0, 0, "set", sc.sintercard),
+		server.NewCommand("sscan", -3, r, 1, 1, 1, "set", sc.sscan),
 	}
-	rows := []row{
-		{"sadd", -3, w | oom | fast, 1, 1, 1, sc.sadd},
-		{"srem", -3, w | fast, 1, 1, 1, func(c *server.Client) { typecmd.Remove(c, sc.ks, (*Set).Remove) }},
-		{"smembers", 2, r, 1, 1, 1, func(c *server.Client) { sc.inter(c, c.Args[1:], nil, false, 0) }},
-		{"sismember", 3, r | fast, 1, 1, 1, sc.sismember},
-		{"smismember", -3, r | fast, 1, 1, 1, sc.smismember},
-		{"scard", 2, r | fast, 1, 1, 1, sc.scard},
-		{"spop", -2, w | fast, 1, 1, 1, sc.spop},
-		{"srandmember", -2, r, 1, 1, 1, sc.srandmember},
-		{"smove", 4, w | fast, 1, 2, 1, sc.smove},
-		{"sinter", -2, r, 1, -1, 1, func(c *server.Client) { sc.inter(c, c.Args[1:], nil, false, 0) }},
-		{"sinterstore", -3, w | oom, 1, -1, 1, func(c *server.Client) { sc.inter(c, c.Args[2:], c.Args[1], false, 0) }},
-		{"sunion", -2, r, 1, -1, 1, func(c *server.Client) { sc.unionDiff(c, c.Args[1:], nil, false) }},
-		{"sunionstore", -3, w | oom, 1, -1, 1, func(c *server.Client) { sc.unionDiff(c, c.Args[2:], c.Args[1], false) }},
-		{"sdiff", -2, r, 1, -1, 1, func(c *server.Client) { sc.unionDiff(c, c.Args[1:], nil, true) }},
-		{"sdiffstore", -3, w | oom, 1, -1, 1, func(c *server.Client) { sc.unionDiff(c, c.Args[2:], c.Args[1], true) }},
-		{"sintercard", -3, r | mk, 0, 0, 0, sc.sintercard},
-		{"sscan", -3, r, 1, 1, 1, sc.sscan},
-	}
-	cmds := make([]*server.Command, len(rows))
-	for i, r := range rows {
-		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: "set", Run: r.run}
-	}
-	return cmds
 }
 
 // read looks key up for reading: the value, nil when absent; ok is

@@ -43,49 +43,36 @@ const (
 
 func (zc *Commands) table() []*server.Command {
 	const w, r, fast, oom, mk = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.Movablekeys
-	type row struct {
-		name              string
-		arity             int
-		flags             server.Flags
-		first, last, step int
-		run               func(c *server.Client)
-	}
 	rng := func(kind rangeKind, rev int) func(c *server.Client) {
 		return func(c *server.Client) { zc.zrange(c, kind, rev) }
 	}
-	rows := []row{
-		{"zadd", -4, w | oom | fast, 1, 1, 1, func(c *server.Client) { zc.zadd(c, false) }},
-		{"zincrby", 4, w | oom | fast, 1, 1, 1, func(c *server.Client) { zc.zadd(c, true) }},
-		{"zrem", -3, w | fast, 1, 1, 1, func(c *server.Client) { typecmd.Remove(c, zc.ks, (*ZSet).Remove) }},
-		{"zscore", 3, r | fast, 1, 1, 1, zc.zscore},
-		{"zmscore", -3, r | fast, 1, 1, 1, zc.zmscore},
-		{"zcard", 2, r | fast, 1, 1, 1, zc.zcard},
-		{"zcount", 4, r | fast, 1, 1, 1, func(c *server.Client) { zc.count(c, false) }},
-		{"zlexcount", 4, r | fast, 1, 1, 1, func(c *server.Client) { zc.count(c, true) }},
-		{"zrange", -4, r, 1, 1, 1, rng(byAuto, 0)},
-		{"zrangebyscore", -4, r, 1, 1, 1, rng(byScore, 1)},
-		{"zrevrangebyscore", -4, r, 1, 1, 1, rng(byScore, -1)},
-		{"zrangebylex", -4, r, 1, 1, 1, rng(byLex, 1)},
-		{"zrevrangebylex", -4, r, 1, 1, 1, rng(byLex, -1)},
-		{"zrevrange", -4, r, 1, 1, 1, rng(byRank, -1)},
-		{"zrank", 3, r | fast, 1, 1, 1, func(c *server.Client) { zc.zrank(c, false) }},
-		{"zrevrank", 3, r | fast, 1, 1, 1, func(c *server.Client) { zc.zrank(c, true) }},
-		{"zpopmin", -2, w | fast, 1, 1, 1, func(c *server.Client) { zc.zpop(c, false) }},
-		{"zpopmax", -2, w | fast, 1, 1, 1, func(c *server.Client) { zc.zpop(c, true) }},
-		{"zrandmember", -2, r, 1, 1, 1, zc.zrandmember},
-		{"zremrangebyrank", 4, w, 1, 1, 1, func(c *server.Client) { zc.zremrange(c, byRank) }},
-		{"zremrangebyscore", 4, w, 1, 1, 1, func(c *server.Client) { zc.zremrange(c, byScore) }},
-		{"zremrangebylex", 4, w, 1, 1, 1, func(c *server.Client) { zc.zremrange(c, byLex) }},
-		{"zunionstore", -4, w | oom | mk, 1, 1, 1, func(c *server.Client) { zc.store(c, false) }},
-		{"zinterstore", -4, w | oom | mk, 1, 1, 1, func(c *server.Client) { zc.store(c, true) }},
-		{"zscan", -3, r, 1, 1, 1, zc.zscan},
+	return []*server.Command{
+		server.NewCommand("zadd", -4, w|oom|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zadd(c, false) }),
+		server.NewCommand("zincrby", 4, w|oom|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zadd(c, true) }),
+		server.NewCommand("zrem", -3, w|fast, 1, 1, 1, "sortedset", func(c *server.Client) { typecmd.Remove(c, zc.ks, (*ZSet).Remove) }),
+		server.NewCommand("zscore", 3, r|fast, 1, 1, 1, "sortedset", zc.zscore),
+		server.NewCommand("zmscore", -3, r|fast, 1, 1, 1, "sortedset", zc.zmscore),
+		server.NewCommand("zcard", 2, r|fast, 1, 1, 1, "sortedset", zc.zcard),
+		server.NewCommand("zcount", 4, r|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.count(c, false) }),
+		server.NewCommand("zlexcount", 4, r|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.count(c, true) }),
+		server.NewCommand("zrange", -4, r, 1, 1, 1, "sortedset", rng(byAuto, 0)),
+		server.NewCommand("zrangebyscore", -4, r, 1, 1, 1, "sortedset", rng(byScore, 1)),
+		server.NewCommand("zrevrangebyscore", -4, r, 1, 1, 1, "sortedset", rng(byScore, -1)),
+		server.NewCommand("zrangebylex", -4, r, 1, 1, 1, "sortedset", rng(byLex, 1)),
+		server.NewCommand("zrevrangebylex", -4, r, 1, 1, 1, "sortedset", rng(byLex, -1)),
+		server.NewCommand("zrevrange", -4, r, 1, 1, 1, "sortedset", rng(byRank, -1)),
+		server.NewCommand("zrank", 3, r|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zrank(c, false) }),
+		server.NewCommand("zrevrank", 3, r|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zrank(c, true) }),
+		server.NewCommand("zpopmin", -2, w|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zpop(c, false) }),
+		server.NewCommand("zpopmax", -2, w|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zpop(c, true) }),
+		server.NewCommand("zrandmember", -2, r, 1, 1, 1, "sortedset", zc.zrandmember),
+		server.NewCommand("zremrangebyrank", 4, w, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zremrange(c, byRank) }),
+		server.NewCommand("zremrangebyscore", 4, w, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zremrange(c, byScore) }),
+		server.NewCommand("zremrangebylex", 4, w, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zremrange(c, byLex) }),
+		server.NewCommand("zunionstore", -4, w|oom|mk, 1, 1, 1, "sortedset", func(c *server.Client) { zc.store(c, false) }),
+		server.NewCommand("zinterstore", -4, w|oom|mk, 1, 1, 1, "sortedset", func(c *server.Client) { zc.store(c, true) }),
+		server.NewCommand("zscan", -3, r, 1, 1, 1, "sortedset", zc.zscan),
 	}
-	cmds := make([]*server.Command, len(rows))
-	for i, r := range rows {
-		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: "sortedset", Run: r.run}
-	}
-	return cmds
 }
 
 // read looks key up for reading: the value, nil when absent; ok is

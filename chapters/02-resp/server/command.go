@@ -75,6 +75,18 @@ type Command struct {
 	fullName string // "config|get" for a subcommand
 }
 
+// NewCommand builds a command from the columns of a Redis command table row,
+// in their order: name, arity, flags, first key, last key, key step, group
+// and handler. A package with a long table writes one call per line and the
+// table reads like server.c's; positional fields of an imported struct
+// would need field names on every row (go vet rejects unkeyed ones). A
+// container command or a short list reads as well with a keyed
+// &Command{...}.
+func NewCommand(name string, arity int, flags Flags, firstKey, lastKey, step int, group string, run func(c *Client)) *Command {
+	return &Command{Name: name, Arity: arity, Flags: flags,
+		FirstKey: firstKey, LastKey: lastKey, Step: step, Group: group, Run: run}
+}
+
 // FullName is the name Redis uses in error messages: "get", "config|get".
 func (cmd *Command) FullName() string {
 	if cmd.fullName != "" {

@@ -166,44 +166,30 @@ func (ca *Cache) commands() []*server.Command {
 	const (
 		w, r, fast, oom = server.Write, server.ReadOnly, server.Fast, server.DenyOOM
 	)
-	type row struct {
-		name              string
-		arity             int
-		flags             server.Flags
-		first, last, step int
-		group             string
-		run               func(c *server.Client)
+	return []*server.Command{
+		server.NewCommand("get", 2, r|fast, 1, 1, 1, "string", ca.get),
+		server.NewCommand("set", -3, w|oom, 1, 1, 1, "string", ca.set),
+		server.NewCommand("mget", -2, r|fast, 1, -1, 1, "string", ca.mget),
+		server.NewCommand("mset", -3, w|oom, 1, -1, 2, "string", ca.mset),
+		server.NewCommand("incr", 2, w|oom|fast, 1, 1, 1, "string", func(c *server.Client) { ca.incrDecr(c, 1) }),
+		server.NewCommand("decr", 2, w|oom|fast, 1, 1, 1, "string", func(c *server.Client) { ca.incrDecr(c, -1) }),
+		server.NewCommand("incrby", 3, w|oom|fast, 1, 1, 1, "string", ca.incrby),
+		server.NewCommand("decrby", 3, w|oom|fast, 1, 1, 1, "string", ca.decrby),
+		server.NewCommand("append", 3, w|oom|fast, 1, 1, 1, "string", ca.append),
+		server.NewCommand("strlen", 2, r|fast, 1, 1, 1, "string", ca.strlen),
+		server.NewCommand("del", -2, w, 1, -1, 1, "generic", ca.del),
+		server.NewCommand("exists", -2, r|fast, 1, -1, 1, "generic", ca.exists),
+		server.NewCommand("ttl", 2, r|fast, 1, 1, 1, "generic", func(c *server.Client) { ca.ttl(c, false) }),
+		server.NewCommand("pttl", 2, r|fast, 1, 1, 1, "generic", func(c *server.Client) { ca.ttl(c, true) }),
+		server.NewCommand("expire", -3, w|fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, ca.clock(), 1000) }),
+		server.NewCommand("pexpire", -3, w|fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, ca.clock(), 1) }),
+		server.NewCommand("expireat", -3, w|fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, 0, 1000) }),
+		server.NewCommand("pexpireat", -3, w|fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, 0, 1) }),
+		server.NewCommand("persist", 2, w|fast, 1, 1, 1, "generic", ca.persist),
+		server.NewCommand("dbsize", 1, r|fast, 0, 0, 0, "generic", ca.dbsize),
+		server.NewCommand("flushall", -1, w, 0, 0, 0, "generic", ca.flushall),
+		server.NewCommand("keys", 2, r, 0, 0, 0, "generic", ca.keys),
+		server.NewCommand("scan", -2, r, 0, 0, 0, "generic", ca.scan),
+		server.NewCommand("select", 2, server.Loading|server.Stale|fast, 0, 0, 0, "connection", ca.selectDB),
 	}
-	rows := []row{
-		{"get", 2, r | fast, 1, 1, 1, "string", ca.get},
-		{"set", -3, w | oom, 1, 1, 1, "string", ca.set},
-		{"mget", -2, r | fast, 1, -1, 1, "string", ca.mget},
-		{"mset", -3, w | oom, 1, -1, 2, "string", ca.mset},
-		{"incr", 2, w | oom | fast, 1, 1, 1, "string", func(c *server.Client) { ca.incrDecr(c, 1) }},
-		{"decr", 2, w | oom | fast, 1, 1, 1, "string", func(c *server.Client) { ca.incrDecr(c, -1) }},
-		{"incrby", 3, w | oom | fast, 1, 1, 1, "string", ca.incrby},
-		{"decrby", 3, w | oom | fast, 1, 1, 1, "string", ca.decrby},
-		{"append", 3, w | oom | fast, 1, 1, 1, "string", ca.append},
-		{"strlen", 2, r | fast, 1, 1, 1, "string", ca.strlen},
-		{"del", -2, w, 1, -1, 1, "generic", ca.del},
-		{"exists", -2, r | fast, 1, -1, 1, "generic", ca.exists},
-		{"ttl", 2, r | fast, 1, 1, 1, "generic", func(c *server.Client) { ca.ttl(c, false) }},
-		{"pttl", 2, r | fast, 1, 1, 1, "generic", func(c *server.Client) { ca.ttl(c, true) }},
-		{"expire", -3, w | fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, ca.clock(), 1000) }},
-		{"pexpire", -3, w | fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, ca.clock(), 1) }},
-		{"expireat", -3, w | fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, 0, 1000) }},
-		{"pexpireat", -3, w | fast, 1, 1, 1, "generic", func(c *server.Client) { ca.expire(c, 0, 1) }},
-		{"persist", 2, w | fast, 1, 1, 1, "generic", ca.persist},
-		{"dbsize", 1, r | fast, 0, 0, 0, "generic", ca.dbsize},
-		{"flushall", -1, w, 0, 0, 0, "generic", ca.flushall},
-		{"keys", 2, r, 0, 0, 0, "generic", ca.keys},
-		{"scan", -2, r, 0, 0, 0, "generic", ca.scan},
-		{"select", 2, server.Loading | server.Stale | fast, 0, 0, 0, "connection", ca.selectDB},
-	}
-	cmds := make([]*server.Command, len(rows))
-	for i, r := range rows {
-		cmds[i] = &server.Command{Name: r.name, Arity: r.arity, Flags: r.flags,
-			FirstKey: r.first, LastKey: r.last, Step: r.step, Group: r.group, Run: r.run}
-	}
-	return cmds
 }
