@@ -76,25 +76,27 @@ func (b *Block) blmpop(c *server.Client) {
 	b.popFirst(c, ms, keys, &waiter{left: where, count: count})
 }
 
-// popFirst is blockingPopGenericCommand: the first key holding a
-// non-empty list is popped at once; a key of another type is an error;
-// with none, the client waits for them all.
-func (b *Block) popFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
+// popFirstOf is blockingPopGenericCommand (and, for sorted sets,
+// blockingGenericZpopCommand): the first key holding a non-empty value of
+// type T is popped at once; a key of another type is an error; with none,
+// the client waits for them all.
+func popFirstOf[T interface{ Len() int }](b *Block, c *server.Client, ms int64, keys [][]byte, w *waiter,
+	pop func(db *keyspace.DB, now int64, key []byte, v T) [][]byte) {
 	db, now := b.ca.DB(c), b.ca.Now()
 	for _, key := range keys {
 		e := db.LookupWrite(key, now)
 		if e == nil {
 			continue
 		}
-		l, ok := e.Value.(*list.List)
+		v, ok := e.Value.(T)
 		if !ok {
 			c.Error(cache.ErrWrongType)
 			return
 		}
-		if l.Len() == 0 {
+		if v.Len() == 0 {
 			continue
 		}
-		c.Propagate(popList(c.W, db, now, key, l, w.left, w.count)...)
+		c.Propagate(pop(db, now, key, v)...)
 		return
 	}
 	if b.nested(c) {
@@ -103,6 +105,19 @@ func (b *Block) popFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
 	}
 	w.keys = keysOf(keys)
 	b.block(c, w, ms)
+}
+
+// popFirst pops from lists, zpopFirst from sorted sets.
+func (b *Block) popFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
+	popFirstOf(b, c, ms, keys, w, func(db *keyspace.DB, now int64, key []byte, l *list.List) [][]byte {
+		return popList(c.W, db, now, key, l, w.left, w.count)
+	})
+}
+
+func (b *Block) zpopFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
+	popFirstOf(b, c, ms, keys, w, func(db *keyspace.DB, now int64, key []byte, z *zset.ZSet) [][]byte {
+		return popZSet(c.W, db, now, key, z, w.left, w.count)
+	})
 }
 
 // popList pops for BLPOP (count -1: reply [key, element]) or BLMPOP
@@ -312,33 +327,6 @@ func (b *Block) bzmpop(c *server.Client) {
 		return
 	}
 	b.zpopFirst(c, ms, keys, &waiter{zset: true, left: min, count: count})
-}
-
-// zpopFirst is blockingGenericZpopCommand: popFirst for sorted sets.
-func (b *Block) zpopFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
-	db, now := b.ca.DB(c), b.ca.Now()
-	for _, key := range keys {
-		e := db.LookupWrite(key, now)
-		if e == nil {
-			continue
-		}
-		z, ok := e.Value.(*zset.ZSet)
-		if !ok {
-			c.Error(cache.ErrWrongType)
-			return
-		}
-		if z.Len() == 0 {
-			continue
-		}
-		c.Propagate(popZSet(c.W, db, now, key, z, w.left, w.count)...)
-		return
-	}
-	if b.nested(c) {
-		c.W.NullArray()
-		return
-	}
-	w.keys = keysOf(keys)
-	b.block(c, w, ms)
 }
 
 // replyWriter is what popping writes its reply with: the running
