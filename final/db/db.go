@@ -103,7 +103,7 @@ func (k *Keys) commands() []*server.Command {
 		server.NewCommand("substr", 4, r, 1, 1, 1, "string", k.getrange),
 		server.NewCommand("setrange", 4, w|oom, 1, 1, 1, "string", k.setrange),
 		// keys
-		server.NewCommand("unlink", -2, w|fast, 1, -1, 1, "generic", k.unlink),
+		server.NewCommand("unlink", -2, w|fast, 1, -1, 1, "generic", k.Del), // DEL's handler: see cache.Del
 		server.NewCommand("type", 2, r|fast, 1, 1, 1, "generic", k.typeCmd),
 		server.NewCommand("rename", 3, w, 1, 2, 1, "generic", func(c *server.Client) { k.rename(c, false) }),
 		server.NewCommand("renamenx", 3, w|fast, 1, 2, 1, "generic", func(c *server.Client) { k.rename(c, true) }),

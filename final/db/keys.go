@@ -5,22 +5,6 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 )
 
-// UNLINK key [key ...]: DEL (Go's collector frees the memory in the
-// background anyway); the AOF gets UNLINK.
-func (k *Keys) unlink(c *server.Client) {
-	db, now := k.DB(c), k.Now()
-	n := 0
-	for _, key := range c.Args[1:] {
-		if db.Delete(key, now) {
-			n++
-		}
-	}
-	c.W.Int(int64(n))
-	if n > 0 {
-		c.Propagate()
-	}
-}
-
 // TYPE key
 func (k *Keys) typeCmd(c *server.Client) {
 	c.W.SimpleString(TypeName(k.PeekRead(c, c.Args[1])))

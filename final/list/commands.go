@@ -3,6 +3,7 @@ package list
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
@@ -342,22 +343,19 @@ func (lc *Commands) lpos(c *server.Client) {
 				return
 			}
 			rank = v
-		case cmdarg.Is(c.Args[j], "count") && more:
+		case (cmdarg.Is(c.Args[j], "count") || cmdarg.Is(c.Args[j], "maxlen")) && more:
 			j++
 			v, ok := cmdarg.Int(c.Args[j])
+			name := strings.ToUpper(string(c.Args[j-1]))
 			if !ok || v < 0 {
-				c.W.Error("ERR COUNT can't be negative")
+				c.W.Error("ERR " + name + " can't be negative")
 				return
 			}
-			count = v
-		case cmdarg.Is(c.Args[j], "maxlen") && more:
-			j++
-			v, ok := cmdarg.Int(c.Args[j])
-			if !ok || v < 0 {
-				c.W.Error("ERR MAXLEN can't be negative")
-				return
+			if name == "COUNT" {
+				count = v
+			} else {
+				maxlen = v
 			}
-			maxlen = v
 		default:
 			c.ErrSyntax()
 			return
