@@ -14,10 +14,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -61,6 +60,15 @@ func main() {
 }
 
 // run is the life of the server: options, layers, serve, stop.
+//
+// The layers are composed here, all of them. Each takes its own places on
+// the command path (chapter 02's path.go: transactions, maxmemory,
+// persistence, pub/sub context, CLIENT PAUSE, blocked clients ...) and
+// observes the keyspace through one list of observers, so the order of
+// the lines below does not change what the server does. Two things only
+// must come first: the server and its databases, which the others plug
+// into, and every command before the AOF is loaded, since loading
+// replays them.
 func run(path string, ctx *cli.Context) error {
 	cfg, err := loadConfig(path, ctx)
 	if err != nil {
@@ -72,23 +80,28 @@ func run(path string, ctx *cli.Context) error {
 	}
 	defer logFile.Close()
 	s, err := server.New(server.Options{
-		Listen:    listenAddrs(cfg.Get("bind"), int(cfg.Int("port"))),
+		Listen:    server.ListenAddrs(cfg.Get("bind"), int(cfg.Int("port"))),
 		IOThreads: int(cfg.Int("io-threads")),
 		Log:       log,
 	})
 	if err != nil {
 		return err
 	}
-	cfg.Register(s)                         // CONFIG GET/SET: every option
-	adm := admin.Register(s, cfg)           // CLIENT, INFO, MONITOR, SHUTDOWN and the client limits
-	ca, keys, lists := registerData(s, cfg) // the keyspace, its types and their commands
-	ev := evict.New(s, ca, cfg)             // maxmemory: evict, or refuse writes with -OOM
-	adm.UsedMemory, keys.Freq = ev.UsedMemory, ev.Freq
-	registerMessaging(s, adm, ca, keys) // transactions and Pub/Sub
-	blk := block.Register(s, ca, lists) // BLPOP and friends, woken by pushes
-	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
-	adm.Unblock, adm.InTimeoutTable = blk.Unblock, blk.WithTimeout
-	if err := registerPersistence(s, cfg, ca); err != nil {
+	ca := cache.Register(s, databases(cfg)...) // chapter 03: the keyspace, strings, expiry
+	cfg.Register(s)                            // CONFIG GET/SET: every option
+	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
+	db.Register(s, ca)                         // the rest of the key and string commands
+	lists := list.Register(s, ca)              // the four other data types
+	hash.Register(s, ca)
+	set.Register(s, ca)
+	zset.Register(s, ca)
+	evict.New(s, ca, cfg)                 // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                 // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)              // SUBSCRIBE, PUBLISH and subscribed mode
+	ps.Limit = pubsub.Limit{}             // admin enforces client-output-buffer-limit for every class
+	block.Register(s, ca, lists)          // BLPOP and friends, woken by writes
+	err = registerPersistence(s, cfg, ca) // chapters 04 and 05: load the AOF, append, rewrite
+	if err != nil {
 		return err
 	}
 	for _, n := range cfg.Notices {
@@ -98,19 +111,9 @@ func run(path string, ctx *cli.Context) error {
 		return err
 	}
 	defer removePidFile(cfg.Get("pidfile"))
-
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
-	go func() {
-		sig := <-signals
-		log.Warnf("Received %s scheduling shutdown...", sigName(sig))
-		s.Loop.Post(adm.Shutdown)
-	}()
 	log.Infof("%s pid=%d port=%s mode=standalone", fullVersion, os.Getpid(), port(s))
 	log.Infof("Ready to accept connections tcp on %s", strings.Join(s.Addrs(), ", "))
-	err = s.Run()
-	s.Loop.CloseAll()
-	return err
+	return server.Serve(s)
 }
 
 // loadConfig reads the options: defaults, then the file, then the flags.
@@ -134,41 +137,13 @@ func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 	return cfg, nil
 }
 
-// registerData is chapter 03's keyspace over --databases databases, with
-// final's key and string commands and the four other data types.
-func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys, *list.Commands) {
+// databases are --databases empty databases.
+func databases(cfg *config.Values) []*keyspace.DB {
 	dbs := make([]*keyspace.DB, cfg.Int("databases"))
 	for i := range dbs {
 		dbs[i] = keyspace.New()
 	}
-	ca := cache.Register(s, dbs...)
-	keys := db.Register(s, ca)
-	lists := list.Register(s, ca)
-	hash.Register(s, ca)
-	set.Register(s, ca)
-	zset.Register(s, ca)
-	return ca, keys, lists
-}
-
-// registerMessaging adds MULTI/EXEC and Pub/Sub, and tells CLIENT LIST and
-// RESET about their per-client state.
-func registerMessaging(s *server.Server, adm *admin.Admin, ca *cache.Cache, keys *db.Keys) {
-	ps := pubsub.Register(s)
-	ps.Limit = pubsub.Limit{} // admin enforces client-output-buffer-limit for every class
-	m := multi.Register(s, ca)
-	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
-	adm.Describe = append(adm.Describe, func(c *server.Client, d *admin.Desc) {
-		d.Sub, d.Psub = ps.Count(c)
-		d.PubSub = ps.Subscribed(c)
-		if d.PubSub {
-			d.Flags += "P"
-		}
-		d.Multi, d.MultiMem = m.Queued(c)
-		if d.Multi >= 0 {
-			d.Flags += "x"
-		}
-	})
-	adm.OnReset = append(adm.OnReset, m.Reset, ps.Reset)
+	return dbs
 }
 
 // registerPersistence is chapters 04 and 05: load the AOF into the
@@ -180,7 +155,6 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) 
 	if err != nil {
 		return err
 	}
-	ca.Loading = true
 	p, err := persistence.Setup(s, persistence.Config{
 		AppendOnly:  cfg.Bool("appendonly"),
 		Dir:         cfg.Get("dir"),
@@ -188,14 +162,24 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) 
 		DirName:     cfg.Get("appenddirname"),
 		AppendFsync: policy,
 	})
-	ca.Loading = false
 	if err != nil {
 		return err
 	}
-	rw := rewrite.Setup(s, p, ca.DBs, rewrite.Config{
+	rw := rewrite.Setup(s, p, ca, rewrite.Config{
 		Percentage: int(cfg.Int("auto-aof-rewrite-percentage")),
 		MinSize:    cfg.Int("auto-aof-rewrite-min-size"),
 	})
 	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
 	return nil
+}
+
+// port is the port of the first listening address (the real one when the
+// configuration said 0).
+func port(s *server.Server) string {
+	addrs := s.Addrs()
+	if len(addrs) == 0 {
+		return "0"
+	}
+	_, p, _ := net.SplitHostPort(addrs[0])
+	return p
 }

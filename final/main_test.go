@@ -135,3 +135,12 @@ func TestBadConfigStopsWithFileAndLine(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyThatExpiredWhileDownIsGone: the final server loads the AOF in
+// the loading state, as chapters 04 and 05 do.
+func TestKeyThatExpiredWhileDownIsGone(t *testing.T) {
+	dir := t.TempDir()
+	servertest.ExpiresWhileDown(t, func() *servertest.Process {
+		return startProc(t, "--appendonly", "yes", "--dir", dir)
+	})
+}

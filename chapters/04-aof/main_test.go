@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
 // workload writes a mix of commands in two databases and returns the keys
@@ -286,4 +288,12 @@ func TestRedisCheckAOFAcceptsOurFiles(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "All AOF files and manifest are valid") {
 		t.Fatalf("redis-check-aof: %v\n%s", err, out)
 	}
+}
+
+// TestKeyThatExpiredWhileDownIsGone: the AOF is replayed in the loading
+// state, so SET ... PXAT in the past and the INCR after it rebuild the key
+// with its expiry, and the key is gone once the server serves.
+func TestKeyThatExpiredWhileDownIsGone(t *testing.T) {
+	dir := t.TempDir()
+	servertest.ExpiresWhileDown(t, func() *servertest.Process { return startGocache(t, dir) })
 }

@@ -37,7 +37,8 @@ func main() {
 }
 
 // setup is chapter 4's (commands, then load, then append) plus the
-// rewrite, which needs the databases for its keyspace hooks.
+// rewrite, which observes the databases' writes and attaches itself to
+// the AOF.
 func setup(s *server.Server, ctx *cli.Context) error {
 	dbs := make([]*keyspace.DB, databases)
 	for i := range dbs {
@@ -52,12 +53,10 @@ func setup(s *server.Server, ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ca.Loading = true
 	p, err := persistence.Setup(s, cfg)
-	ca.Loading = false
 	if err != nil {
 		return err
 	}
-	rewrite.Setup(s, p, ca.DBs, rcfg)
+	rewrite.Setup(s, p, ca, rcfg)
 	return nil
 }

@@ -132,3 +132,10 @@ func (c *client) do(t *testing.T, args ...string) string {
 	}
 	return strings.TrimSpace(string(v.Str))
 }
+
+// TestKeyThatExpiredWhileDownIsGone: chapter 05 loads the AOF the way
+// chapter 04 does, in the loading state.
+func TestKeyThatExpiredWhileDownIsGone(t *testing.T) {
+	bin, dir := servertest.Build(t, "."), t.TempDir()
+	servertest.ExpiresWhileDown(t, func() *servertest.Process { return run(t, bin, dir) })
+}

@@ -3,7 +3,7 @@
 // LASTSAVE, DEBUG SLEEP) and the limits that keep one client from hurting
 // the others (protected mode, maxclients, idle timeout, output buffer
 // limits). It is Redis's networking.c client commands and server.c's
-// clientsCron in one package, built on the hooks of package server.
+// clientsCron in one package, built on the layer places of package server's command path.
 //
 // Everything here runs on the loop goroutine.
 package admin
@@ -19,9 +19,8 @@ import (
 // follows.
 const Version = "0.1.0"
 
-// Desc is what other layers tell CLIENT LIST about a client: its
-// subscriptions, its MULTI queue, extra flag letters. A describer fills in
-// the fields it knows.
+// Desc is what the other layers say about a client for CLIENT LIST:
+// its subscriptions, its MULTI queue, extra flag letters.
 type Desc struct {
 	Flags    string // flag letters, e.g. "P" (pub/sub), "x" (in MULTI), "b" (blocked)
 	Sub      int    // channels
@@ -37,21 +36,6 @@ type Admin struct {
 	srv *server.Server
 	cfg *config.Values
 
-	// Describe hooks let later layers (pub/sub, transactions) fill a
-	// client's CLIENT LIST fields and its type.
-	Describe []func(c *server.Client, d *Desc)
-	// OnReset hooks undo a layer's per-client state on RESET (discard the
-	// MULTI queue, unsubscribe ...).
-	OnReset []func(c *server.Client)
-	// UsedMemory, when set, is INFO's used_memory: the figure maxmemory
-	// is compared with (the evictor's); nil means heap object bytes.
-	UsedMemory func() uint64
-	// Unblock answers a client waiting in a blocking command for CLIENT
-	// UNBLOCK (withError: -UNBLOCKED instead of the timeout reply) and
-	// reports whether it was waiting there; the blocking layer sets it.
-	Unblock func(c *server.Client, withError bool) bool
-	// InTimeoutTable counts the blocked clients with a timeout, for INFO.
-	InTimeoutTable func() int
 	// IsLocal decides whether a peer address is on the loopback interface,
 	// for protected mode. Tests replace it to act as a remote peer.
 	IsLocal func(addr string) bool
@@ -61,7 +45,7 @@ type Admin struct {
 	protectedMode bool
 	limits        config.Limits
 
-	clients   map[int64]*clientState // clients with non-default admin state
+	slot      server.Slot // each client's clientState, when it has one
 	monitors  []*server.Client
 	doomed    []*server.Client // to close before the loop sleeps
 	pause     pause
@@ -70,9 +54,8 @@ type Admin struct {
 	lastStats statSample
 	peakMem   uint64
 
-	shuttingDown bool
-	runID        string // INFO run_id
-	replID       string // INFO master_replid
+	runID  string // INFO run_id
+	replID string // INFO master_replid
 }
 
 // clientState is what admin keeps per client beyond server.Client.
@@ -85,38 +68,51 @@ type clientState struct {
 }
 
 // Register installs the commands, INFO sections and limits on s, reading
-// the limits from cfg and following their changes (CONFIG SET).
+// the limits from cfg and following their changes (CONFIG SET). Admin
+// fills several places of the command path: admission, CLIENT PAUSE,
+// the observer of every reply (output limits, error statistics) and of
+// every call (MONITOR), and CONFIG RESETSTAT's errorstats.
 func Register(s *server.Server, cfg *config.Values) *Admin {
 	a := &Admin{
 		srv:     s,
 		cfg:     cfg,
 		IsLocal: IsLocal,
-		clients: map[int64]*clientState{},
 		errs:    map[string]int64{},
 		started: s.Now(),
 	}
+	a.slot = s.NewSlot(a)
 	a.followConfig()
 	a.addCommands()
 	a.addInfo()
 	a.installLimits()
-	s.OnClose = append(s.OnClose, a.forget)
-	s.OnResetStat = append(s.OnResetStat, func() { a.errs = map[string]int64{} })
+	s.UseStats(a)
 	return a
+}
+
+// ResetStats clears errorstats on CONFIG RESETSTAT (server.StatsResetter).
+func (a *Admin) ResetStats() { a.errs = map[string]int64{} }
+
+// get returns c's admin state, nil when it has none.
+func (a *Admin) get(c *server.Client) *clientState {
+	st, _ := c.Slot(a.slot).(*clientState)
+	return st
 }
 
 // state returns c's admin state, creating it.
 func (a *Admin) state(c *server.Client) *clientState {
-	st := a.clients[c.ID]
+	st := a.get(c)
 	if st == nil {
 		st = &clientState{}
-		a.clients[c.ID] = st
+		c.SetSlot(a.slot, st)
 	}
 	return st
 }
 
-// forget drops a closed client's state.
-func (a *Admin) forget(c *server.Client) {
-	if st := a.clients[c.ID]; st != nil {
+// Reset drops c's admin state (server.ClientState): a client that went
+// away, or RESET. It stops monitoring and is no longer held by a pause;
+// a RESET client is not held anyway, since it runs a command.
+func (a *Admin) Reset(c *server.Client) {
+	if st := a.get(c); st != nil {
 		if st.monitor {
 			a.removeMonitor(c)
 		}
@@ -124,14 +120,24 @@ func (a *Admin) forget(c *server.Client) {
 			a.pause.drop(c)
 		}
 	}
-	delete(a.clients, c.ID)
+	c.SetSlot(a.slot, nil)
 }
 
-// describe asks every layer about c.
+// describe asks the other layers of the server about c.
 func (a *Admin) describe(c *server.Client) Desc {
 	d := Desc{Multi: -1}
-	for _, fn := range a.Describe {
-		fn(c, &d)
+	if ps := a.srv.Subscriptions(); ps != nil {
+		d.Sub, d.Psub = ps.Count(c)
+		d.PubSub = ps.Subscribed(c)
+		if d.PubSub {
+			d.Flags += "P"
+		}
+	}
+	if tx := a.srv.Transactions(); tx != nil {
+		d.Multi, d.MultiMem = tx.Queued(c)
+		if d.Multi >= 0 {
+			d.Flags += "x"
+		}
 	}
 	return d
 }
@@ -139,6 +145,6 @@ func (a *Admin) describe(c *server.Client) Desc {
 // NoTouch reports CLIENT NO-TOUCH for c: the data layer then leaves keys'
 // access times alone for its reads.
 func (a *Admin) NoTouch(c *server.Client) bool {
-	st := a.clients[c.ID]
+	st := a.get(c)
 	return st != nil && st.noTouch
 }

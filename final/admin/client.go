@@ -320,7 +320,7 @@ func (a *Admin) clientUnblock(c *server.Client) {
 		}
 	}
 	for _, target := range c.Srv.Clients() {
-		if target.ID == id && target.Blocked() && a.Unblock != nil && a.Unblock(target, withError) {
+		if target.ID == id && target.Blocked() && a.srv.KeyWaiters() != nil && a.srv.KeyWaiters().Unblock(target, withError) {
 			c.W.Int(1)
 			return
 		}

@@ -81,7 +81,7 @@ const clientOverhead = 1024
 
 // flags are CLIENT LIST's flag letters, in Redis's order; "N" for none.
 func (a *Admin) flags(c *server.Client, d Desc) string {
-	st := a.clients[c.ID]
+	st := a.get(c)
 	var f []byte
 	if st != nil && st.monitor {
 		f = append(f, 'O')

@@ -21,7 +21,7 @@ func (a *Admin) addCommands() {
 		&server.Command{Name: "monitor", Arity: 1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.monitor},
 		&server.Command{Name: "debug", Arity: -2, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.debug},
 	)
-	s.AfterCall = append(s.AfterCall, a.feedMonitors)
+	s.ObserveCalls(a)
 }
 
 // time is TIME: the server's clock as seconds and microseconds.
@@ -35,15 +35,7 @@ func (a *Admin) time(c *server.Client) {
 // reset is RESET: the connection goes back to the state of a new one
 // (Redis's clearClientConnectionState), in every layer.
 func (a *Admin) reset(c *server.Client) {
-	for _, hook := range a.OnReset {
-		hook(c)
-	}
-	if st := a.clients[c.ID]; st != nil {
-		if st.monitor {
-			a.removeMonitor(c)
-		}
-		st.monitor, st.noEvict, st.noTouch = false, false, false
-	}
+	a.srv.ResetClientState(c) // every layer's: MULTI, subscriptions, MONITOR, ...
 	c.DB = 0
 	c.Name = ""
 	c.Reply = server.ReplyOn
@@ -114,22 +106,5 @@ func (a *Admin) shutdownCommand(c *server.Client) {
 	a.srv.Log.Warnf("User requested shutdown...")
 	// Nothing more from this client: Redis would not return from here.
 	c.Block()
-	a.Shutdown()
-}
-
-// Shutdown stops the server on the loop goroutine, once: no new clients,
-// the OnShutdown hooks (the AOF is flushed and fsynced there), then the
-// loop stops and main closes the remaining clients and exits.
-func (a *Admin) Shutdown() {
-	if a.shuttingDown {
-		return
-	}
-	a.shuttingDown = true
-	s := a.srv
-	s.Loop.StopAccepting()
-	for _, hook := range s.OnShutdown {
-		hook()
-	}
-	s.Log.Warnf("gocache is now ready to exit, bye bye...")
-	s.Loop.Stop()
+	a.srv.Shutdown()
 }

@@ -96,8 +96,8 @@ func (a *Admin) infoClients(b *bytes.Buffer) {
 	kv(b, "blocked_clients", strconv.Itoa(blocked))
 	kv(b, "tracking_clients", "0")
 	inTimeout := 0
-	if a.InTimeoutTable != nil {
-		inTimeout = a.InTimeoutTable()
+	if w := a.srv.KeyWaiters(); w != nil {
+		inTimeout = w.WithTimeout()
 	}
 	kv(b, "clients_in_timeout_table", strconv.Itoa(inTimeout))
 }
@@ -136,8 +136,8 @@ func (a *Admin) infoMemory(b *bytes.Buffer) {
 	s := append([]metrics.Sample(nil), memSamples...)
 	metrics.Read(s)
 	used, total := s[0].Value.Uint64(), s[1].Value.Uint64()
-	if a.UsedMemory != nil {
-		used = a.UsedMemory()
+	if m := a.srv.Memory(); m != nil {
+		used = m.UsedMemory()
 	}
 	a.peakMem = max(a.peakMem, used)
 	res := rss()

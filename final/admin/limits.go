@@ -58,15 +58,16 @@ func (a *Admin) followConfig() {
 // once-a-second cron for idle clients and soft limits.
 func (a *Admin) installLimits() {
 	s := a.srv
-	s.Admit = append(s.Admit, a.admit)
-	s.AfterWrite = append(s.AfterWrite, a.afterWrite)
-	s.Hold = append(s.Hold, a.hold)
+	s.UseAdmission(a)
+	s.UseOutput(a)
+	s.UsePause(a)
 	s.Loop.Every(time.Second, a.clientsCron)
 	s.Loop.BeforeSleep(a.closeDoomed)
 }
 
-// admit is Redis's acceptCommonHandler and clientAcceptHandler checks.
-func (a *Admin) admit(c *server.Client) string {
+// Admit is Redis's acceptCommonHandler and clientAcceptHandler checks
+// (server.Admission).
+func (a *Admin) Admit(c *server.Client) string {
 	if a.srv.ClientCount() > a.maxClients {
 		return "ERR max number of clients reached"
 	}
@@ -89,7 +90,7 @@ func (a *Admin) clientsCron() {
 			if c.Blocked() || now.Sub(c.LastActive) <= a.timeout {
 				continue
 			}
-			if st := a.clients[c.ID]; st != nil && (st.monitor || st.held) {
+			if st := a.get(c); st != nil && (st.monitor || st.held) {
 				continue
 			}
 			if a.describe(c).PubSub {
@@ -99,11 +100,8 @@ func (a *Admin) clientsCron() {
 			c.Conn.CloseNow()
 		}
 	}
-	if len(a.clients) == 0 {
-		return
-	}
 	for _, c := range a.srv.Clients() {
-		if st := a.clients[c.ID]; st != nil && !st.overSoft.IsZero() {
+		if st := a.get(c); st != nil && !st.overSoft.IsZero() {
 			a.checkOutput(c)
 		}
 	}
@@ -123,9 +121,9 @@ func (a *Admin) minLimit() int64 {
 	return m
 }
 
-// afterWrite runs after each reply or push: error statistics, then the
-// output buffer limits.
-func (a *Admin) afterWrite(c *server.Client, out []byte) {
+// Wrote runs after each reply or push (server.OutputObserver): error
+// statistics, then the output buffer limits.
+func (a *Admin) Wrote(c *server.Client, out []byte) {
 	if len(out) > 0 && (out[0] == '-' || out[0] == '!') {
 		a.countError(out)
 	}
@@ -148,7 +146,7 @@ func (a *Admin) checkOutput(c *server.Client) {
 	used := int64(c.Conn.Pending())
 	hard := l.Hard > 0 && used >= l.Hard
 	soft := l.Soft > 0 && used >= l.Soft
-	st := a.clients[c.ID]
+	st := a.get(c)
 	if soft {
 		if st == nil {
 			st = a.state(c)

@@ -29,10 +29,11 @@ func (a *Admin) removeMonitor(c *server.Client) {
 	}
 }
 
-// feedMonitors runs after each command (server.AfterCall). Like Redis 7.0
-// it shows commands after they ran, never admin commands (CONFIG, CLIENT
-// LIST ...) or those marked skip_monitor, and hides passwords.
-func (a *Admin) feedMonitors(c *server.Client, cmd *server.Command) {
+// Called feeds the monitors after each command (server.CallObserver).
+// Like Redis 7.0 it shows commands after they ran, never admin commands
+// (CONFIG, CLIENT LIST ...) or those marked skip_monitor, and hides
+// passwords.
+func (a *Admin) Called(c *server.Client, cmd *server.Command, _ bool) {
 	if len(a.monitors) == 0 || c.Conn == nil || cmd.Flags&(server.Admin|server.SkipMonitor) != 0 {
 		return
 	}

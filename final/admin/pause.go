@@ -63,14 +63,11 @@ func (a *Admin) clientPause(c *server.Client) {
 // paused reports whether a pause is in effect.
 func (a *Admin) paused() bool { return !a.pause.until.IsZero() }
 
-// hold is the server.Hold hook: during a pause, a command that must wait
-// blocks its client; it runs when the pause ends. Writes wait in WRITE
-// mode, everything in ALL mode (Redis's blockPostponeClient).
-func (a *Admin) hold(c *server.Client, cmd *server.Command) bool {
-	if !a.paused() || c.Conn == nil {
-		return false
-	}
-	if !a.pause.all && (cmd == nil || cmd.Flags&(server.Write|server.MayReplicate) == 0) {
+// Postpone is the server.Pause method: during a pause, a command that
+// must wait blocks its client; it runs when the pause ends. Writes wait
+// in WRITE mode, everything in ALL mode (Redis's blockPostponeClient).
+func (a *Admin) Postpone(c *server.Client, mayReplicate bool) bool {
+	if !a.paused() || (!a.pause.all && !mayReplicate) {
 		return false
 	}
 	c.Block()
@@ -89,7 +86,7 @@ func (a *Admin) unpause() {
 	p.until = time.Time{}
 	p.all = false
 	for _, c := range p.held {
-		if st := a.clients[c.ID]; st != nil {
+		if st := a.get(c); st != nil {
 			st.held = false
 		}
 		c.Unblock()

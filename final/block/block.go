@@ -7,12 +7,14 @@
 // connection stops being served (server.Client.Block), and, if it gave a
 // timeout, a one-shot timer of the event loop is armed. No goroutine waits
 // for anything. A write to a key that has waiting clients marks the key
-// ready (the keyspace's BeforeWrite hook, where Redis calls
+// ready (the keyspace's write observers, where Redis calls
 // signalKeyAsReady); after the command that wrote it, or after the EXEC
-// that ran it, the ready keys are served in the order they became ready,
-// each to its waiting clients in the order they blocked. A served client
-// gets its reply, its command reaches the AOF in its non-blocking form
-// (BLPOP as LPOP, BLMOVE as LMOVE ...), and its connection resumes.
+// that ran it, the server asks for the ready keys to be served
+// (ServeReady), in the order they became ready, each to its waiting
+// clients in the order they blocked. A served client gets its reply, its
+// command reaches the AOF in its non-blocking form (BLPOP as LPOP, BLMOVE
+// as LMOVE ...) as an execution unit of its own, and its connection
+// resumes.
 //
 // Everything here runs on the loop goroutine.
 package block
@@ -49,12 +51,6 @@ type Block struct {
 
 	blocked int // clients blocked here
 	timed   int // of which with a timeout
-
-	// The command the server is running for a client, as Intercept saw
-	// it: AfterCall also sees the commands EXEC runs, and serving must
-	// wait for the end of the transaction.
-	topClient *server.Client
-	topCmd    *server.Command
 }
 
 type dbKey struct {
@@ -85,46 +81,28 @@ type waiter struct {
 }
 
 // Register adds the blocking commands to s, over the databases of ca; new
-// lists that BLMOVE creates get lc's fill. It installs the hooks that
-// notice writes to awaited keys (in every database of ca, after the hooks
-// already there), serve them after each command, and forget clients that
-// go away.
+// lists that BLMOVE creates get lc's fill. It takes the key waiters'
+// place on the server's command path (served after each top-level
+// command) and observes the writes and swaps of ca's databases.
 func Register(s *server.Server, ca *cache.Cache, lc *list.Commands) *Block {
 	b := &Block{
-		srv: s, ca: ca, lists: lc, slot: s.NewSlot(),
+		srv: s, ca: ca, lists: lc,
 		waiting: make([]map[string]*fifo.List, len(ca.DBs)),
 		isReady: map[dbKey]bool{},
 	}
-	for i, db := range ca.DBs {
-		b.hook(i, db)
-	}
+	b.slot = s.NewSlot(b)
 	s.Commands.Add(b.commands()...)
-	prev := s.Intercept
-	s.Intercept = func(c *server.Client, cmd *server.Command) bool {
-		b.topClient, b.topCmd = c, cmd
-		if prev != nil && prev(c, cmd) {
-			b.topClient, b.topCmd = nil, nil
-			return true
-		}
-		return false
-	}
-	s.AfterCall = append(s.AfterCall, b.afterCall)
-	s.OnClose = append(s.OnClose, b.closed)
+	s.UseKeyWaiters(b)
+	ca.Observers.Add(b)
 	return b
 }
 
-// hook makes a write to a key of database index that clients wait for
-// mark the key ready. The write has not happened yet: whether the key
-// then holds something to pop is decided when it is served.
-func (b *Block) hook(index int, db *keyspace.DB) {
-	prev := db.BeforeWrite
-	db.BeforeWrite = func(key string, e *keyspace.Entry) {
-		if prev != nil {
-			prev(key, e)
-		}
-		if b.waiting[index][key] != nil {
-			b.signal(index, key)
-		}
+// KeyWriting makes a write to a key that clients wait for mark the key
+// ready. The write has not happened yet: whether the key then holds
+// something to pop is decided when it is served.
+func (b *Block) KeyWriting(db int, key string, _ *keyspace.Entry) {
+	if b.waiting[db][key] != nil {
+		b.signal(db, key)
 	}
 }
 
@@ -137,8 +115,8 @@ func (b *Block) signal(db int, key string) {
 	}
 }
 
-// Swapped is for SWAPDB (final/db's OnSwap hooks): the keys clients wait
-// for in databases a and b may hold something now, as Redis's swapdb
+// Swapped is for SWAPDB (a keyspace observer method): the keys clients
+// wait for in databases a and b may hold something now, as Redis's swapdb
 // checks with scanDatabaseForReadyKeys. They are served after SWAPDB.
 func (b *Block) Swapped(x, y int) {
 	for _, i := range []int{x, y} {
@@ -150,20 +128,16 @@ func (b *Block) Swapped(x, y int) {
 
 // nested reports whether c's running command was not sent by c but run
 // by another (EXEC): such a command must not block (Redis's
-// CLIENT_DENY_BLOCKING) and must not serve others before the
-// transaction ends.
-func (b *Block) nested(c *server.Client) bool {
-	return c != b.topClient || c.LastCmd != b.topCmd
-}
+// CLIENT_DENY_BLOCKING).
+func (b *Block) nested(c *server.Client) bool { return b.srv.Nested() }
 
-// afterCall serves the keys that became ready, once the command the
-// client sent has run: Redis's handleClientsBlockedOnKeys after call().
-func (b *Block) afterCall(c *server.Client, cmd *server.Command) {
-	if c != b.topClient || cmd != b.topCmd {
-		return
+// ServeReady serves the keys that became ready, once the command the
+// client sent has run (EXEC included): Redis's handleClientsBlockedOnKeys
+// after call(). The server calls it after each top-level command.
+func (b *Block) ServeReady() {
+	if len(b.ready) > 0 {
+		b.serve()
 	}
-	b.topClient, b.topCmd = nil, nil
-	b.serve()
 }
 
 // serve serves the ready keys until none is left: serving BLMOVE pushes
@@ -198,7 +172,10 @@ func (b *Block) serveKey(k dbKey) {
 			el = next
 			continue
 		}
-		if !b.serveOne(w, k) {
+		more := false
+		// Each woken client's command is an execution unit of its own.
+		b.srv.Unit(func() { more = b.serveOne(w, k) })
+		if !more {
 			return
 		}
 		el = next
@@ -263,8 +240,9 @@ func (b *Block) timedOut(w *waiter) {
 	b.wake(w, (*resp.Writer).NullArray)
 }
 
-// closed forgets a blocked client that went away.
-func (b *Block) closed(c *server.Client) {
+// Reset forgets a blocked client that went away (the server.ClientState
+// method).
+func (b *Block) Reset(c *server.Client) {
 	if w, ok := c.Slot(b.slot).(*waiter); ok {
 		b.release(w)
 	}
@@ -297,5 +275,5 @@ func (b *Block) WithTimeout() int { return b.timed }
 // call() does for the commands clients send.
 func (b *Block) propagate(db int, args ...[]byte) {
 	b.srv.Dirty++
-	b.srv.Propagate(db, args)
+	b.srv.AlsoPropagate(db, args)
 }

@@ -37,15 +37,7 @@ func start(t *testing.T) *fixture {
 		zset.Register(s, ca)
 		multi.Register(s, ca)
 		f.block = block.Register(s, ca, lc)
-		s.Propagators = append(s.Propagators, func(db int, args [][]byte) {
-			parts := make([]string, len(args))
-			for i, a := range args {
-				parts[i] = string(a)
-			}
-			f.mu.Lock()
-			f.prop = append(f.prop, strings.Join(parts, " "))
-			f.mu.Unlock()
-		})
+		s.Follow(f)
 	})
 	f.addr = servertest.Addr(f.srv)
 	return f
@@ -150,4 +142,15 @@ func sameAsRedis(t *testing.T, script func(s *session)) {
 func (s *session) resp3(i int) {
 	s.t.Helper()
 	s.conn(i).Do("HELLO", "3")
+}
+
+// Feed is the server.Follower method: it records what was propagated.
+func (f *fixture) Feed(db int, args [][]byte) {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = string(a)
+	}
+	f.mu.Lock()
+	f.prop = append(f.prop, strings.Join(parts, " "))
+	f.mu.Unlock()
 }

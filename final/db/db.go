@@ -18,16 +18,6 @@ type Keys struct {
 	// "maxmemory-policy" option from the config registry ("noeviction"
 	// when nobody registered one).
 	Policy func() string
-	// Freq reads a key's LFU counter for OBJECT FREQ; the evictor, which
-	// owns the counter, sets it. Nil reads it with Redis's defaults.
-	Freq func(e *keyspace.Entry) int
-	// OnSwap hooks run after SWAPDB exchanged the keys of two databases,
-	// for layers that track keys by database (clients blocked on a list
-	// key wake up if the key now exists, as Redis's swapdb does).
-	OnSwap []func(a, b int)
-	// BeforeSwap hooks run before SWAPDB exchanges them, for layers that
-	// compare what a key was with what it becomes (WATCH).
-	BeforeSwap []func(a, b int)
 
 	srv *server.Server
 }

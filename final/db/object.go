@@ -106,12 +106,12 @@ func (k *Keys) objectFreq(c *server.Client) {
 	c.W.Int(int64(k.freq(e)))
 }
 
-// freq is the LFU counter of e as OBJECT FREQ reports it: the evictor's
-// reading when one is installed (Freq), else the counter decayed at
+// freq is the LFU counter of e as OBJECT FREQ reports it: the reading of
+// the access counter in use (the evictor's), else the counter decayed at
 // Redis's default lfu-decay-time.
 func (k *Keys) freq(e *keyspace.Entry) int {
-	if k.Freq != nil {
-		return k.Freq(e)
+	if a := k.Observers.Access(); a != nil {
+		return a.Frequency(e, k.Clock())
 	}
 	return int(evict.LFUDecay(e.LRU, k.Clock(), 1))
 }

@@ -109,7 +109,9 @@ func TestExpiredKeysPropagateAsDEL(t *testing.T) {
 		want  []string
 	}{
 		{[]string{"GETEX", "a", "PERSIST"}, "$-1\r\n", []string{"0: DEL a"}},
-		{[]string{"MOVE", "m", "2"}, ":1\r\n", []string{"2: DEL m", "0: MOVE m 2"}},
+		// The DEL of a key expired during a command and the command itself
+		// are one unit: Redis 7.0 wraps them in MULTI/EXEC.
+		{[]string{"MOVE", "m", "2"}, ":1\r\n", []string{"2: MULTI", "2: DEL m", "0: MOVE m 2", "0: EXEC"}},
 		{[]string{"RENAME", "b", "x"}, "-ERR no such key\r\n", []string{"0: DEL b"}},
 	}
 	for _, tc := range tests {

@@ -167,7 +167,7 @@ func (k *Keys) getex(c *server.Client) {
 	}
 	c.W.Bulk(b)
 	switch {
-	case (kind == getexEXAT || kind == getexPXAT) && at <= k.Clock() && !k.Loading:
+	case (kind == getexEXAT || kind == getexPXAT) && at <= k.Clock() && !k.Loading():
 		db.Remove(e)
 		c.Propagate([]byte("DEL"), key)
 	case kind != 0:

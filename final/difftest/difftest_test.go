@@ -23,15 +23,13 @@ import (
 // (registerData, the transaction part of registerMessaging, and the blocking commands).
 func setup(s *server.Server) {
 	ca := cache.Register(s)
-	keys := db.Register(s, ca)
+	db.Register(s, ca)
 	lists := list.Register(s, ca)
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
-	m := multi.Register(s, ca)
-	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
-	blk := block.Register(s, ca, lists)
-	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
+	multi.Register(s, ca)
+	block.Register(s, ca, lists)
 }
 
 // rows is the generator table: every command the final server answers

@@ -31,9 +31,9 @@ import (
 	"github.com/gocache/gocache/final/config"
 )
 
-// ErrOOM is Redis's reply to a command with the denyoom flag when memory
+// ErrOOM (server.ErrOOM) is Redis's reply to a command with the denyoom flag when memory
 // is over maxmemory and nothing can be evicted (shared.oomerr).
-const ErrOOM = "OOM command not allowed when used memory > 'maxmemory'."
+const ErrOOM = server.ErrOOM
 
 // timeLimit is how long one round of evictions may take before the
 // command goes ahead anyway: Redis's evictionTimeLimitUs at the default
@@ -95,7 +95,7 @@ func New(s *server.Server, ca *cache.Cache, cfg *config.Values) *Evictor {
 	if cfg != nil {
 		ev.follow(cfg)
 	}
-	s.Checks = append(s.Checks, ev.check)
+	s.UseMemory(ev)
 	s.Loop.Every(cronEvery, ev.cron)
 	if len(s.Info("memory")) == 0 {
 		s.AddInfo("Memory", true, ev.infoMemory)
@@ -197,12 +197,13 @@ const (
 	evictFail                  // over, and nothing (more) could be evicted
 )
 
-// check is Redis's maxmemory step of processCommand, a server Check: with
-// a limit set, every command first makes room; one that may grow memory
-// (DenyOOM) is refused when room cannot be made.
-func (ev *Evictor) check(c *server.Client, cmd *server.Command) string {
-	if ev.maxmemory == 0 || ev.ca.Loading {
-		return ""
+// OutOfMemory is Redis's maxmemory step of processCommand (the
+// server.Memory method): with a limit set, every command first makes
+// room, and the server refuses one that may grow memory when room
+// cannot be made.
+func (ev *Evictor) OutOfMemory(c *server.Client) bool {
+	if ev.maxmemory == 0 || ev.ca.Loading() {
+		return false
 	}
 	m := &ev.meter
 	n := uint64(64)
@@ -212,18 +213,15 @@ func (ev *Evictor) check(c *server.Client, cmd *server.Command) string {
 	m.grown += 2 * n
 	m.stale++
 	if m.stale < readEvery && m.used() <= uint64(ev.maxmemory) {
-		return ""
+		return false
 	}
-	if ev.perform() == evictFail && cmd.Flags&server.DenyOOM != 0 {
-		return ErrOOM
-	}
-	return ""
+	return ev.perform() == evictFail
 }
 
 // cron continues evictions a round cut short, with no command coming,
 // and keeps the memory limit in step with the runtime's overhead.
 func (ev *Evictor) cron() {
-	if ev.maxmemory == 0 || ev.ca.Loading {
+	if ev.maxmemory == 0 || ev.ca.Loading() {
 		return
 	}
 	if ev.ticks++; ev.ticks%10 == 0 {
@@ -300,15 +298,15 @@ func (ev *Evictor) evictOne() (uint64, bool) {
 }
 
 // remove deletes an evicted key the way a DEL would reach the rest of
-// the server: BeforeWrite (WATCH, AOF rewrite) through DB.Remove, then a
-// propagated DEL (AOF; WATCH counts the key as changed), as Redis's
-// dbSyncDelete, signalModifiedKey and propagateDeletion do.
+// the server: the write observers (WATCH, AOF rewrite) through
+// DB.Remove, then a propagated DEL (AOF), as Redis's dbSyncDelete,
+// signalModifiedKey and propagateDeletion do.
 func (ev *Evictor) remove(index int, e *keyspace.Entry) uint64 {
 	size := ev.sizeOf(e)
 	key := e.Key
 	ev.ca.DBs[index].Remove(e)
 	ev.srv.Stats.EvictedKeys++
-	ev.srv.Propagate(index, [][]byte{[]byte("DEL"), []byte(key)})
+	ev.srv.PropagateNow(index, [][]byte{[]byte("DEL"), []byte(key)})
 	return size
 }
 

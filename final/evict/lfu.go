@@ -83,27 +83,28 @@ func TouchLFU(e *keyspace.Entry, now int64, logFactor, decayTime int, r float64)
 	e.LRU = lfuMinutes(now)<<8 | counter
 }
 
-func (ev *Evictor) lfuTouch(e *keyspace.Entry, now int64) {
-	TouchLFU(e, now, ev.LFULogFactor, ev.LFUDecayTime, ev.rand())
+// lfuCounter is the access counter the keyspace uses under an LFU
+// policy (keyspace.AccessCounter).
+type lfuCounter struct{ ev *Evictor }
+
+func (l lfuCounter) Touch(e *keyspace.Entry, now int64) {
+	TouchLFU(e, now, l.ev.LFULogFactor, l.ev.LFUDecayTime, l.ev.rand())
 }
 
-// Freq is OBJECT FREQ's answer for an entry under an LFU policy: its
-// counter after decay, as of the server's clock. It does not touch the
-// entry.
-func (ev *Evictor) Freq(e *keyspace.Entry) int {
-	return int(LFUDecay(e.LRU, ev.ca.Clock(), ev.LFUDecayTime))
+// Frequency is OBJECT FREQ's answer for an entry under an LFU policy:
+// its counter after decay, as of now. It does not touch the entry.
+func (l lfuCounter) Frequency(e *keyspace.Entry, now int64) int {
+	return int(LFUDecay(e.LRU, now, l.ev.LFUDecayTime))
 }
 
-// installTouch puts the LFU counter in every database's Touch hook under
-// an LFU policy and restores the LRU clock (nil hook) otherwise. As in
-// Redis, keys keep their old 24 bits across a switch and read as the
-// other kind of data until they are next touched.
+// installTouch makes the LFU counter the databases' access counter under
+// an LFU policy and restores the LRU clock otherwise. As in Redis, keys
+// keep their old 24 bits across a switch and read as the other kind of
+// data until they are next touched.
 func (ev *Evictor) installTouch() {
-	for _, db := range ev.ca.DBs {
-		if ev.policy.LFU() {
-			db.Touch = ev.lfuTouch
-		} else {
-			db.Touch = nil
-		}
+	if ev.policy.LFU() {
+		ev.ca.Observers.SetAccess(lfuCounter{ev})
+	} else {
+		ev.ca.Observers.SetAccess(nil)
 	}
 }

@@ -63,23 +63,23 @@ func TestLFUTouchStartsNewKeysAtInitValAndKeepsTheMinute(t *testing.T) {
 	ev := &Evictor{LFULogFactor: 10, LFUDecayTime: 1, rand: func() float64 { return 0 }}
 	now := int64(1000 * minute)
 	e := &keyspace.Entry{}
-	ev.lfuTouch(e, now) // a new key: no increment
+	lfuCounter{ev}.Touch(e, now) // a new key: no increment
 	if got := e.LRU; got != 1000<<8|LFUInitVal {
 		t.Fatalf("new key: LRU = %#x, want minute 1000 counter 5", got)
 	}
-	ev.lfuTouch(e, now+30000) // r = 0 always increments
+	lfuCounter{ev}.Touch(e, now+30000) // r = 0 always increments
 	if got := e.LRU & 0xff; got != 6 {
 		t.Errorf("after one hit: counter %d, want 6", got)
 	}
 	ev.rand = func() float64 { return 0.999 }
 	// 5 minutes idle: 6-5 = 1; below LFU_INIT_VAL the increment is
 	// certain even with r = 0.999.
-	ev.lfuTouch(e, now+5*minute)
+	lfuCounter{ev}.Touch(e, now+5*minute)
 	if got, min := e.LRU&0xff, e.LRU>>8; got != 2 || min != 1005 {
 		t.Errorf("after 5 idle minutes: counter %d minute %d, want 2 and 1005", got, min)
 	}
 	e.LRU = 1005<<8 | 6
-	ev.lfuTouch(e, now+5*minute) // above it, r = 0.999 misses p = 1/11
+	lfuCounter{ev}.Touch(e, now+5*minute) // above it, r = 0.999 misses p = 1/11
 	if got := e.LRU & 0xff; got != 6 {
 		t.Errorf("counter 6 with r 0.999: %d, want 6", got)
 	}
@@ -96,14 +96,14 @@ func TestLFUCounterGrowsLogarithmically(t *testing.T) {
 	}
 	e := &keyspace.Entry{}
 	now := int64(50 * minute)
-	ev.lfuTouch(e, now)
+	lfuCounter{ev}.Touch(e, now)
 	for _, step := range []struct {
 		hits     int
 		min, max uint32
 	}{{100, 8, 13}, {1000, 15, 22}, {100000, 120, 160}} {
 		e.LRU = lfuMinutes(now)<<8 | LFUInitVal
 		for range step.hits {
-			ev.lfuTouch(e, now)
+			lfuCounter{ev}.Touch(e, now)
 		}
 		if c := e.LRU & 0xff; c < step.min || c > step.max {
 			t.Errorf("%d hits: counter %d, want %d..%d", step.hits, c, step.min, step.max)

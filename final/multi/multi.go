@@ -9,8 +9,6 @@
 package multi
 
 import (
-	"strings"
-
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 )
@@ -19,7 +17,6 @@ import (
 const (
 	errExecAbort = "EXECABORT Transaction discarded because of previous errors."
 	errNested    = "ERR MULTI calls can not be nested"
-	errNoMulti   = "ERR Command not allowed inside a transaction"
 )
 
 // Multi is the transaction layer of a server.
@@ -32,13 +29,9 @@ type Multi struct {
 	watchers []map[string][]*state
 	// touched are watched keys the running command looked up for writing.
 	// They count as changed only if the command changes data (propagates);
-	// AfterCall forgets them otherwise, so that a failed INCR or an
-	// EXPIRE of a missing key does not abort anyone's EXEC, as in Redis.
+	// Called forgets them otherwise, so that a failed INCR or an EXPIRE
+	// of a missing key does not abort anyone's EXEC, as in Redis.
 	touched []touch
-
-	// ops collects what the queued commands of the running EXEC propagate,
-	// to hand on wrapped in MULTI ... EXEC.
-	ops []op
 }
 
 // state is one client's transaction, kept in its server.Slot while it is
@@ -49,6 +42,7 @@ type state struct {
 	failed   bool // a command was refused while queuing: EXEC answers EXECABORT
 	dirty    bool // a watched key changed: EXEC answers a null array
 	queue    []queued
+	flags    server.Flags // of the queued commands, or-ed
 	watching []watched
 }
 
@@ -78,19 +72,15 @@ type watched struct {
 	expired bool
 }
 
-type op struct {
-	db   int
-	args [][]byte
-}
-
-// Register adds MULTI, EXEC, DISCARD, WATCH and UNWATCH to s and the
-// hooks that queue commands, follow watched keys in ca's databases
-// (writes, expiry, FLUSHALL) and wrap a transaction's propagation.
+// Register adds MULTI, EXEC, DISCARD, WATCH and UNWATCH to s, takes the
+// transactions' place on its command path (queuing, EXECABORT), and
+// observes the calls and ca's databases (writes, expiry, FLUSHALL,
+// SWAPDB) for WATCH. A transaction's changes reach the AOF as one unit
+// by themselves: EXEC's queued commands are nested calls, whose changes
+// the server wraps in MULTI ... EXEC when EXEC ends.
 func Register(s *server.Server, ca *cache.Cache) *Multi {
-	m := &Multi{srv: s, ca: ca, slot: s.NewSlot(), watchers: make([]map[string][]*state, len(ca.DBs))}
-	for i, db := range ca.DBs {
-		m.hook(i, db)
-	}
+	m := &Multi{srv: s, ca: ca, watchers: make([]map[string][]*state, len(ca.DBs))}
+	m.slot = s.NewSlot(m)
 	const flags = server.NoScript | server.Loading | server.Stale
 	s.Commands.Add(
 		&server.Command{Name: "multi", Arity: 1, Flags: flags | server.Fast | server.AllowBusy, Group: "transaction", Run: m.multi},
@@ -100,15 +90,9 @@ func Register(s *server.Server, ca *cache.Cache) *Multi {
 			Group: "transaction", Run: m.watch},
 		&server.Command{Name: "unwatch", Arity: 1, Flags: flags | server.Fast | server.AllowBusy, Group: "transaction", Run: m.unwatch},
 	)
-	prev := s.Intercept
-	s.Intercept = func(c *server.Client, cmd *server.Command) bool {
-		return m.intercept(c, cmd) || (prev != nil && prev(c, cmd))
-	}
-	s.OnReject = append(s.OnReject, m.reject)
-	s.Checks = append(s.Checks, m.check)
-	s.AfterCall = append(s.AfterCall, func(*server.Client, *server.Command) { m.touched = m.touched[:0] })
-	s.Propagators = append(s.Propagators, func(int, [][]byte) { m.commit() })
-	s.OnClose = append(s.OnClose, m.Reset)
+	s.UseTransactions(m)
+	s.ObserveCalls(m)
+	ca.Observers.Add(m)
 	return m
 }
 
@@ -152,64 +136,52 @@ func (m *Multi) Queued(c *server.Client) (cmds, bytes int) {
 }
 
 // Reset discards c's transaction and forgets its watched keys (RESET, and
-// a client that went away).
+// a client that went away): the server.ClientState method.
 func (m *Multi) Reset(c *server.Client) {
 	if st := m.get(c); st != nil {
 		m.abort(st)
 	}
 }
 
-// notQueued are the commands that run at once inside MULTI, as in Redis.
-var notQueued = map[string]bool{"exec": true, "discard": true, "multi": true, "watch": true, "quit": true, "reset": true}
-
-// intercept queues a command of a client in MULTI instead of running it.
-// A transaction already doomed keeps answering +QUEUED but stores
-// nothing.
-func (m *Multi) intercept(c *server.Client, cmd *server.Command) bool {
+// InMulti is the server.Transactions method: c is between MULTI and EXEC.
+func (m *Multi) InMulti(c *server.Client) bool {
 	st := m.get(c)
-	if st == nil || !st.inMulti || notQueued[cmd.Name] {
-		return false
-	}
-	if !st.failed && !st.dirty {
-		args := make([][]byte, len(c.Args))
-		for i, a := range c.Args {
-			args[i] = append([]byte(nil), a...)
-		}
-		st.queue = append(st.queue, queued{cmd: cmd, args: args})
-	}
-	c.W.SimpleString("QUEUED")
-	return true
+	return st != nil && st.inMulti
 }
 
-// reject sees a command refused inside MULTI: the transaction is then
-// bound to fail. A refused EXEC itself (say, MISCONF) ends the
-// transaction with EXECABORT naming the reason, as Redis 7.0 does; like
-// Redis it quotes a plain ERR without its code ("wrong number of
-// arguments ...") and other codes with theirs ("MISCONF ...").
-func (m *Multi) reject(c *server.Client, msg string) string {
-	st := m.get(c)
-	if st == nil || !st.inMulti {
-		return msg
+// QueuedFlags are the flags of c's queued commands, or-ed.
+func (m *Multi) QueuedFlags(c *server.Client) server.Flags {
+	if st := m.get(c); st != nil {
+		return st.flags
 	}
-	if c.LastCmd != nil && c.LastCmd.Name == "exec" {
-		m.abort(st)
-		return "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR ")
-	}
-	st.failed = true
-	return msg
+	return 0
 }
 
-// check refuses commands flagged no-multi (SAVE, SHUTDOWN, ...) inside
-// MULTI.
-func (m *Multi) check(c *server.Client, cmd *server.Command) string {
-	if cmd.Flags&server.NoMulti == 0 {
-		return ""
+// Queue keeps a command of a client in MULTI for EXEC; the server
+// replies +QUEUED. A transaction already doomed keeps answering +QUEUED
+// but stores nothing.
+func (m *Multi) Queue(c *server.Client, cmd *server.Command) {
+	st := m.get(c)
+	if st.failed || st.dirty {
+		return
 	}
+	args := make([][]byte, len(c.Args))
+	for i, a := range c.Args {
+		args[i] = append([]byte(nil), a...)
+	}
+	st.queue = append(st.queue, queued{cmd: cmd, args: args})
+	st.flags |= cmd.Flags
+}
+
+// Flag dooms c's transaction: one of its commands was refused.
+func (m *Multi) Flag(c *server.Client) {
 	if st := m.get(c); st != nil && st.inMulti {
-		return errNoMulti
+		st.failed = true
 	}
-	return ""
 }
+
+// Discard ends c's transaction without running it (a refused EXEC).
+func (m *Multi) Discard(c *server.Client) { m.Reset(c) }
 
 func (m *Multi) multi(c *server.Client) {
 	st := m.attach(c)
@@ -234,16 +206,17 @@ func (m *Multi) discard(c *server.Client) {
 // abort ends a transaction without running it and unwatches everything,
 // as Redis's discardTransaction.
 func (m *Multi) abort(st *state) {
-	st.inMulti, st.failed, st.queue = false, false, nil
+	st.inMulti, st.failed, st.queue, st.flags = false, false, nil, 0
 	m.unwatchAll(st)
 	m.release(st)
 }
 
 // exec runs the queued commands. Each goes through Server.Call as if the
 // client had just sent it, so statistics and propagation are the usual
-// ones; an error in one does not stop the others (no rollback). What
-// they propagate is collected and handed on as MULTI ... EXEC when there
-// is more than one change, as Redis 7.0 does.
+// ones; an error in one does not stop the others (no rollback). Their
+// calls are nested in EXEC's: the server propagates what they changed
+// when EXEC ends, wrapped in MULTI ... EXEC when there is more than one
+// change, as Redis 7.0 does.
 func (m *Multi) exec(c *server.Client) {
 	st := m.get(c)
 	switch {
@@ -261,8 +234,7 @@ func (m *Multi) exec(c *server.Client) {
 	}
 	queue := st.queue
 	m.unwatchAll(st)
-	saved := m.srv.Propagators
-	m.srv.Propagators = []func(int, [][]byte){m.capture}
+	st.inMulti, st.queue, st.flags = false, nil, 0
 	args, cmd := c.Args, c.LastCmd
 	c.W.Array(len(queue))
 	for _, q := range queue {
@@ -270,34 +242,5 @@ func (m *Multi) exec(c *server.Client) {
 		m.srv.Call(c, q.cmd)
 	}
 	c.Args, c.LastCmd = args, cmd
-	m.srv.Propagators = saved
-	st.inMulti, st.queue = false, nil
 	m.release(st)
-	m.flush()
-}
-
-// capture takes the place of the propagators while EXEC runs.
-func (m *Multi) capture(db int, args [][]byte) {
-	m.commit()
-	m.ops = append(m.ops, op{db, args})
-}
-
-// flush propagates what EXEC collected: a single change as it is, more
-// wrapped in MULTI (in the first change's database) and EXEC (in the
-// last's), so that the AOF loader applies all or nothing.
-func (m *Multi) flush() {
-	ops := m.ops
-	m.ops = nil
-	if len(ops) == 0 {
-		return
-	}
-	if len(ops) == 1 {
-		m.srv.Propagate(ops[0].db, ops[0].args)
-		return
-	}
-	m.srv.Propagate(ops[0].db, [][]byte{[]byte("MULTI")})
-	for _, o := range ops {
-		m.srv.Propagate(o.db, o.args)
-	}
-	m.srv.Propagate(ops[len(ops)-1].db, [][]byte{[]byte("EXEC")})
 }

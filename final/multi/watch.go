@@ -5,28 +5,34 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 )
 
-// hook follows database index's changes for WATCH, after any hooks
-// already installed (the AOF rewrite's).
-func (m *Multi) hook(index int, db *keyspace.DB) {
-	prevWrite, prevFlush := db.BeforeWrite, db.BeforeFlush
-	db.BeforeWrite = func(key string, e *keyspace.Entry) {
-		if prevWrite != nil {
-			prevWrite(key, e)
-		}
-		m.beforeWrite(index, key, e)
+// KeyWriting, Flushing and Swapped are the keyspace observer methods:
+// WATCH follows every database's changes.
+func (m *Multi) KeyWriting(db int, key string, e *keyspace.Entry) { m.beforeWrite(db, key, e) }
+
+// Flushing: every watched key of db that exists changes.
+func (m *Multi) Flushing(db int) { m.replaced(db, m.ca.DBs[db], nil) }
+
+// Swapped is SWAPDB: databases a and b traded their contents, so the
+// watchers of either see the change.
+func (m *Multi) Swapped(a, b int) {
+	m.replaced(a, m.ca.DBs[b], m.ca.DBs[a])
+	m.replaced(b, m.ca.DBs[a], m.ca.DBs[b])
+}
+
+// Called is the server.CallObserver method: a command that changed data
+// (propagated) has changed the watched keys it looked up for writing;
+// one that did not has only looked.
+func (m *Multi) Called(_ *server.Client, _ *server.Command, changed bool) {
+	if changed {
+		m.commit()
 	}
-	db.BeforeFlush = func() {
-		if prevFlush != nil {
-			prevFlush()
-		}
-		m.replaced(index, nil)
-	}
+	m.touched = m.touched[:0]
 }
 
 // now is the time expiry is judged by: 0 (nothing expires) while the AOF
 // loads, as the cache does.
 func (m *Multi) now() int64 {
-	if m.ca.Loading {
+	if m.ca.Loading() {
 		return 0
 	}
 	return m.srv.Now().UnixMilli()
@@ -35,8 +41,9 @@ func (m *Multi) now() int64 {
 // beforeWrite sees every change the keyspace is about to make to key. A
 // key removed because it expired has changed for its watchers at once,
 // except for those that watched it already expired: for them it was
-// absent all along. Any other write is only noted: it counts once the
-// command propagates, the keyspace's sign that something did change.
+// absent all along. Any other write inside a command is only noted: it
+// counts once the command propagates, the keyspace's sign that something
+// did change.
 func (m *Multi) beforeWrite(db int, k string, e *keyspace.Entry) {
 	sts := m.watchers[db][k]
 	if len(sts) == 0 {
@@ -52,12 +59,20 @@ func (m *Multi) beforeWrite(db int, k string, e *keyspace.Entry) {
 		}
 		return
 	}
+	if !m.srv.InCommand() {
+		// No command runs: an evicted key, or a pop for a woken blocked
+		// client. That is a change, whatever follows.
+		for _, st := range sts {
+			st.dirty = true
+		}
+		return
+	}
 	m.touched = append(m.touched, touch{key{db, k}, e != nil})
 }
 
-// commit marks the watchers of the keys the running command touched: it
-// has just propagated, so it changed data, though not necessarily every
-// key it looked up for writing.
+// commit marks the watchers of the keys the command that just ran
+// touched: it propagated, so it changed data, though not necessarily
+// every key it looked up for writing.
 func (m *Multi) commit() {
 	for _, t := range m.touched {
 		k := t.key
@@ -71,15 +86,16 @@ func (m *Multi) commit() {
 	m.touched = m.touched[:0]
 }
 
-// replaced is Redis's touchAllWatchedKeysInDb: database index is about to
-// be emptied (with == nil: FLUSHALL, FLUSHDB) or to get the contents of
-// with (SWAPDB). A watched key that exists on either side changes, with
-// the exceptions for keys that were already expired.
-func (m *Multi) replaced(index int, with *keyspace.DB) {
+// replaced is Redis's touchAllWatchedKeysInDb: database index held the
+// keys of old and is about to be emptied (with == nil: FLUSHALL, FLUSHDB)
+// or now holds those of with (SWAPDB). A watched key that exists on
+// either side changes, with the exceptions for keys that were already
+// expired.
+func (m *Multi) replaced(index int, old, with *keyspace.DB) {
 	if len(m.watchers[index]) == 0 {
 		return
 	}
-	db := m.ca.DBs[index]
+	db := old
 	now := m.now()
 	for k, sts := range m.watchers[index] {
 		kb := []byte(k)
@@ -106,13 +122,6 @@ func (m *Multi) replaced(index int, with *keyspace.DB) {
 			st.dirty = true
 		}
 	}
-}
-
-// BeforeSwap is for SWAPDB, called before databases a and b trade their
-// contents: watchers of either see the change.
-func (m *Multi) BeforeSwap(a, b int) {
-	m.replaced(a, m.ca.DBs[b])
-	m.replaced(b, m.ca.DBs[a])
 }
 
 // watchedExpired reports whether a key watched while alive has expired by

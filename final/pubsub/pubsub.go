@@ -82,14 +82,14 @@ func (n *names) remove(s string) bool {
 	return true
 }
 
-// Register adds the pub/sub commands to s, the RESP2 subscribed-mode
-// check, the PING of subscribed mode, and the client-output-buffer-limit
-// parameter.
+// Register adds the pub/sub commands to s, takes the subscriptions'
+// place on its command path (the server refuses other commands from a
+// RESP2 subscriber), extends PING for subscribed mode, and adds the
+// client-output-buffer-limit parameter.
 func Register(s *server.Server) *PubSub {
 	ps := &PubSub{
 		Limit:    DefaultLimit,
 		srv:      s,
-		slot:     s.NewSlot(),
 		channels: map[string]*subscribers{},
 		patterns: map[string]*subscribers{},
 		others:   []Limit{{}, {Hard: 256 << 20, Soft: 64 << 20, SoftSeconds: 60}},
@@ -104,11 +104,11 @@ func Register(s *server.Server) *PubSub {
 			Group: "pubsub", Run: ps.publish},
 		ps.pubsubCommand(),
 	)
+	ps.slot = s.NewSlot(ps)
 	if ping := s.Commands["ping"]; ping != nil {
-		s.Commands.Add(ps.wrapPing(ping))
+		s.Commands.Replace(ps.wrapPing(ping))
 	}
-	s.Checks = append(s.Checks, ps.check)
-	s.OnClose = append(s.OnClose, ps.forget)
+	s.UseSubscriptions(ps)
 	s.Loop.BeforeSleep(ps.closeCut)
 	// A shell with its own configuration registry may own the parameter
 	// already; it then sets Limit itself.
@@ -145,20 +145,6 @@ func (ps *PubSub) Count(c *server.Client) (channels, patterns int) {
 func (ps *PubSub) Subscribed(c *server.Client) bool { return ps.state(c) != nil }
 
 func (st *client) count() int64 { return int64(len(st.channels.order) + len(st.patterns.order)) }
-
-// allowed are the commands a RESP2 client may send while subscribed.
-var allowed = map[string]bool{"ping": true, "subscribe": true, "ssubscribe": true, "psubscribe": true,
-	"unsubscribe": true, "sunsubscribe": true, "punsubscribe": true, "quit": true, "reset": true}
-
-// check refuses other commands from a RESP2 subscriber: its connection
-// carries messages, and a reply could not be told apart from them. RESP3
-// marks messages as push data, so it may run anything.
-func (ps *PubSub) check(c *server.Client, cmd *server.Command) string {
-	if c.Proto != 2 || ps.state(c) == nil || allowed[cmd.FullName()] {
-		return ""
-	}
-	return "ERR Can't execute '" + cmd.FullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
-}
 
 // wrapPing answers PING of a RESP2 subscriber as a message-shaped array,
 // ["pong", message], as Redis does; anything else goes to PING itself.
@@ -328,7 +314,8 @@ func (ps *PubSub) forget(c *server.Client) {
 	ps.leave(c, true, nil, false)
 }
 
-// Reset unsubscribes c from everything without replying (RESET).
+// Reset unsubscribes c from everything without replying (RESET, and a
+// client that went away): the server.ClientState method.
 func (ps *PubSub) Reset(c *server.Client) { ps.forget(c) }
 
 // message is one PUBLISH's payload encoded once per protocol, so that a

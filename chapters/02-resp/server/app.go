@@ -60,26 +60,61 @@ func (a App) serve(ctx *cli.Context) error {
 			return err
 		}
 	}
+	log.Infof("%s ready to accept connections on %s", a.Name, strings.Join(s.Addrs(), ", "))
+	return Serve(s)
+}
+
+// Serve runs s until SIGINT, SIGTERM or SHUTDOWN: the one way every
+// program (each chapter's App, the final server) stops. A signal asks
+// the loop goroutine to Shutdown, which makes the AOF durable and stops
+// the loop; then the remaining clients are closed.
+func Serve(s *Server) error {
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
-		sig := <-signals
-		log.Infof("Received %v, shutting down", sig)
-		s.Shutdown()
+		if sig, ok := <-signals; ok {
+			s.Log.Warnf("Received %s scheduling shutdown...", signalName(sig))
+			s.Stop()
+		}
 	}()
-	log.Infof("%s ready to accept connections on %s", a.Name, strings.Join(s.Addrs(), ", "))
-	err = s.Run()
-	log.Info("Bye")
+	err := s.Run()
+	signal.Stop(signals)
+	close(signals)
+	s.Loop.CloseAll()
 	return err
 }
 
+// signalName spells a signal as Redis's log does.
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
 // ListenAddrs turns Redis's "bind" (addresses separated by spaces) and a
-// port into listen addresses.
+// port into listen addresses. An address written with a leading '-' is
+// optional, as in Redis: it is dropped when the machine does not have it
+// (no IPv6 loopback in many containers), instead of failing the start.
 func ListenAddrs(bind string, port int) []string {
 	var addrs []string
 	for _, host := range strings.Fields(bind) {
-		host = strings.TrimPrefix(host, "-") // Redis's "-::1": optional address
+		optional := strings.HasPrefix(host, "-")
+		host = strings.TrimPrefix(host, "-")
+		if optional && !canBind(host) {
+			continue
+		}
 		addrs = append(addrs, net.JoinHostPort(host, strconv.Itoa(port)))
 	}
 	return addrs
+}
+
+// canBind reports whether a listening socket can be opened on host.
+func canBind(host string) bool {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }

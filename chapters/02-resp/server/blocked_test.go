@@ -12,16 +12,20 @@ import (
 
 // TestBlockedClientThatHangsUpIsClosed: a blocked client's commands wait,
 // but its socket is still read, so the server notices when it goes away
-// (and the OnClose hooks let the layer it waits in forget it).
+// (and the layer it waits in, which keeps its state in a Slot, forgets
+// it).
 func TestBlockedClientThatHangsUpIsClosed(t *testing.T) {
 	closed := make(chan string, 1)
 	s := servertest.Start(t, func(s *server.Server) {
-		s.Commands.Add(&server.Command{Name: "wait", Arity: 1, Run: func(c *server.Client) { c.Block() }})
-		s.OnClose = append(s.OnClose, func(c *server.Client) {
+		slot := s.NewSlot(resetFunc(func(c *server.Client) {
 			if c.Blocked() {
 				closed <- "blocked"
 			}
-		})
+		}))
+		s.Commands.Add(&server.Command{Name: "wait", Arity: 1, Run: func(c *server.Client) {
+			c.SetSlot(slot, true)
+			c.Block()
+		}})
 	})
 	conn, err := net.Dial("tcp", servertest.Addr(s))
 	if err != nil {
@@ -43,3 +47,8 @@ func TestBlockedClientThatHangsUpIsClosed(t *testing.T) {
 		t.Fatal("a blocked client that hung up was not closed")
 	}
 }
+
+// resetFunc is a server.ClientState made of a function.
+type resetFunc func(c *server.Client)
+
+func (f resetFunc) Reset(c *server.Client) { f(c) }

@@ -39,10 +39,6 @@ type Client struct {
 	// Reply is CLIENT REPLY's state: whether this client's replies are sent.
 	Reply ReplyMode
 
-	// Ctx holds state that later layers attach (MULTI queue, subscriptions...).
-	// A layer that shares the server with others keeps its state in a
-	// Slot instead.
-	Ctx   any
 	slots []any // per-layer state, indexed by Slot
 
 	parser   resp.Parser
@@ -134,15 +130,28 @@ func (c *Client) Unblock() {
 func (c *Client) Blocked() bool { return c.blocked }
 
 // Slot names one layer's per-client state (the MULTI queue, the
-// subscriptions), so that several layers can each keep theirs on the
-// client without sharing Ctx. Server.NewSlot hands them out at
+// subscriptions, a blocked client's keys, admin's flags): the one way a
+// layer keeps state on a client. Server.NewSlot hands them out at
 // registration; a client that never uses a layer pays nothing for it.
 type Slot int
 
-// NewSlot reserves a per-client slot for a layer.
-func (s *Server) NewSlot() Slot {
-	s.slots++
-	return Slot(s.slots - 1)
+// NewSlot reserves a per-client slot for a layer. owner.Reset is called
+// for each client that holds something in the slot when the client goes
+// away or sends RESET.
+func (s *Server) NewSlot(owner ClientState) Slot {
+	s.layers.slotOwners = append(s.layers.slotOwners, owner)
+	return Slot(len(s.layers.slotOwners) - 1)
+}
+
+// ResetClientState drops every layer's state for c (a client that went
+// away, RESET): Redis's clearClientConnectionState, layer by layer. The
+// layers' states are independent, so the order does not matter.
+func (s *Server) ResetClientState(c *Client) {
+	for k, v := range c.slots {
+		if v != nil {
+			s.layers.slotOwners[k].Reset(c)
+		}
+	}
 }
 
 // Slot returns what a layer stored in slot k, or nil.

@@ -105,15 +105,36 @@ func (cmd *Command) arityOK(argc int) bool {
 // Table maps lowercase command names to commands.
 type Table map[string]*Command
 
-// Add registers commands; a later registration of a name replaces an
-// earlier one, which is how a later chapter extends a command.
+// Add registers commands. A name registered twice is a wiring mistake
+// (two layers that both think they own a command), so it panics at
+// start-up, as redcon's ServeMux.Handle does; a later chapter that
+// extends a command says so with Replace.
 func (t Table) Add(cmds ...*Command) {
 	for _, cmd := range cmds {
-		for name, sub := range cmd.Subcommands {
-			sub.fullName = cmd.Name + "|" + name
+		if t[cmd.Name] != nil {
+			panic("server: command " + cmd.Name + " registered twice (use Replace to extend it)")
 		}
-		t[cmd.Name] = cmd
+		t.put(cmd)
 	}
+}
+
+// Replace registers cmd in place of the command of the same name, which
+// must exist: a later chapter's fuller version of a command (Pub/Sub's
+// PING, the final server's SET with every option).
+func (t Table) Replace(cmds ...*Command) {
+	for _, cmd := range cmds {
+		if t[cmd.Name] == nil {
+			panic("server: Replace of " + cmd.Name + ", which is not registered")
+		}
+		t.put(cmd)
+	}
+}
+
+func (t Table) put(cmd *Command) {
+	for name, sub := range cmd.Subcommands {
+		sub.fullName = cmd.Name + "|" + name
+	}
+	t[cmd.Name] = cmd
 }
 
 // Lookup finds a command by the name a client sent, in any case. The common

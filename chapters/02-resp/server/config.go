@@ -130,8 +130,8 @@ func (s *Server) configSet(c *Client) {
 	c.OK()
 }
 
-// configResetStat clears the counters INFO reports, here and in every layer
-// that registered an OnResetStat hook.
+// configResetStat clears the counters INFO reports, here and in the layer
+// that keeps its own (UseStats).
 func (s *Server) configResetStat(c *Client) {
 	s.Stats = Stats{}
 	for _, cmd := range s.Commands {
@@ -140,8 +140,8 @@ func (s *Server) configResetStat(c *Client) {
 			sub.Calls, sub.Usec, sub.RejectedCalls, sub.FailedCalls = 0, 0, 0, 0
 		}
 	}
-	for _, hook := range s.OnResetStat {
-		hook()
+	if s.layers.stats != nil {
+		s.layers.stats.ResetStats()
 	}
 	c.OK()
 }

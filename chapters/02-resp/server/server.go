@@ -3,7 +3,8 @@
 // in a command table, runs them on the loop goroutine and sends their replies
 // back in the client's protocol. It is Redis's networking.c and server.c
 // (processInputBuffer, processCommand, call) in one small package; later
-// chapters add commands to its table and hooks to its call path.
+// chapters add commands to its table and layers at the fixed places of
+// its command path (path.go).
 package server
 
 import (
@@ -47,45 +48,6 @@ type Server struct {
 	// RequirePass, when set, makes clients authenticate before anything
 	// but AUTH, HELLO and QUIT.
 	RequirePass string
-	// Admit runs for each new connection; a non-empty result is sent as an
-	// error reply and the connection is closed (maxclients, protected mode).
-	Admit []func(c *Client) string
-	// Checks run before each command, after lookup, arity and auth; a
-	// non-empty result is the error reply and the command does not run.
-	Checks []func(c *Client, cmd *Command) string
-	// Propagators receive every change to the data, in execution order:
-	// the database index and the command that replays it.
-	Propagators []func(db int, args [][]byte)
-	// OnClose hooks run when a client goes away.
-	OnClose []func(c *Client)
-	// OnShutdown hooks run on the loop goroutine before the server stops
-	// (the AOF flushes and fsyncs there).
-	OnShutdown []func()
-	// OnResetStat hooks clear a layer's own counters on CONFIG RESETSTAT.
-	OnResetStat []func()
-	// OnReject hooks see a command refused before it ran (unknown name,
-	// wrong arity, NOAUTH, a failed Check), with the error reply; each
-	// returns the reply to send, msg itself or a replacement. MULTI marks
-	// its transaction failed here, and turns a refused EXEC into EXECABORT.
-	OnReject []func(c *Client, msg string) string
-	// Intercept, when set, sees each command that passed every check just
-	// before it would run; returning true means it took the command and
-	// wrote the reply itself (MULTI queues commands and replies +QUEUED).
-	Intercept func(c *Client, cmd *Command) bool
-	// Hold hooks run before each command is looked at (cmd is nil for an
-	// unknown name). One that returns true has postponed the command: it
-	// must have called c.Block, and the command stays in the input and runs
-	// again after c.Unblock (CLIENT PAUSE).
-	Hold []func(c *Client, cmd *Command) bool
-	// AfterCall hooks run after a command ran, with its arguments still in
-	// c.Args (MONITOR feeds its watchers from here, as Redis's call() does),
-	// once its changes are propagated: WATCH forgets there the keys a
-	// command looked up for writing but did not change.
-	AfterCall []func(c *Client, cmd *Command)
-	// AfterWrite hooks run after output was added to a client's connection:
-	// out is one command's reply or one pushed message. The output buffer
-	// limits and the error statistics look at it there.
-	AfterWrite []func(c *Client, out []byte)
 	// MaxBulkLen is the largest bulk argument new clients may send
 	// (proto-max-bulk-len); 0 means resp.MaxBulkLen. SetMaxBulkLen also
 	// changes it for the connected clients.
@@ -95,10 +57,16 @@ type Server struct {
 	Dirty            int64 // changes since start, like Redis's server.dirty
 	Stats            Stats
 
+	layers  layers // what later chapters plug into the command path (layers.go)
 	clients map[int64]*Client
 	nextID  int64
-	slots   int // per-client slots handed out by NewSlot
 	info    []infoSection
+	depth   int         // calls running: 1 in a client's command, 2 in one EXEC runs (Nested)
+	pending []op        // changes of the running execution unit, not propagated yet
+	inUnit  bool        // Unit is running
+	changes int         // changes propagated so far: Call compares before and after
+	loading bool        // Load is running
+	stopped bool        // Shutdown ran
 	cmdTime time.Time   // the running command's time (CommandTime); zero between commands
 	reply   resp.Writer // the shared reply buffer every Client.W points to
 	push    resp.Writer // for writing to a client other than the running one
@@ -156,17 +124,24 @@ func (s *Server) Run() error { return s.Loop.Run() }
 // Addrs are the addresses the server listens on (with the real ports).
 func (s *Server) Addrs() []string { return s.Loop.Addrs() }
 
-// Shutdown stops the server from any goroutine: the OnShutdown hooks run on
-// the loop goroutine, pending replies get a last chance to go out, then Run
-// returns.
+// Stop stops the server from any goroutine (a signal handler, a test):
+// Shutdown runs on the loop goroutine.
+func (s *Server) Stop() { s.Loop.Post(s.Shutdown) }
+
+// Shutdown is Redis's prepareForShutdown, on the loop goroutine, once: no
+// new clients, the AOF made durable, then the loop stops after pending
+// replies had a last chance to go out, and Run returns.
 func (s *Server) Shutdown() {
-	s.Loop.Post(func() {
-		s.Loop.StopAccepting()
-		for _, hook := range s.OnShutdown {
-			hook()
-		}
-		s.Loop.Stop()
-	})
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	s.Loop.StopAccepting()
+	if s.layers.persistence != nil {
+		s.layers.persistence.Shutdown()
+	}
+	s.Log.Warnf("gocache is now ready to exit, bye bye...")
+	s.Loop.Stop()
 }
 
 // Clients returns the connected clients ordered by ID (CLIENT LIST order).
@@ -193,13 +168,13 @@ func (s *Server) Open(conn *reactor.Conn) {
 	conn.Ctx = c
 	s.clients[c.ID] = c
 	s.Stats.Connections++
-	for _, admit := range s.Admit {
-		if msg := admit(c); msg != "" {
-			s.Stats.RejectedConns++
-			s.WriteTo(c, func(w *resp.Writer) { w.Error(msg) })
-			conn.Close()
-			return
-		}
+	if s.layers.admission == nil {
+		return
+	}
+	if msg := s.layers.admission.Admit(c); msg != "" {
+		s.Stats.RejectedConns++
+		s.WriteTo(c, func(w *resp.Writer) { w.Error(msg) })
+		conn.Close()
 	}
 }
 
@@ -209,9 +184,7 @@ func (s *Server) Closed(conn *reactor.Conn) {
 	if !ok {
 		return
 	}
-	for _, hook := range s.OnClose {
-		hook(c)
-	}
+	s.ResetClientState(c)
 	delete(s.clients, c.ID)
 	conn.Ctx = nil
 }
@@ -297,11 +270,8 @@ func (s *Server) processInput(c *Client) {
 			break
 		}
 		c.Args = c.argv[span.from:span.to]
-		if len(c.Args) > 0 && len(s.Hold) > 0 && s.hold(c) {
-			break
-		}
-		if len(c.Args) > 0 {
-			s.execute(c)
+		if len(c.Args) > 0 && !s.execute(c) {
+			break // postponed: it runs again when the client is unblocked
 		}
 		consumed = span.end
 		done++
@@ -323,7 +293,7 @@ func (s *Server) processInput(c *Client) {
 	}
 	c.cmds = c.cmds[:0]
 	if c.parseErr != nil && !conn.Closing() {
-		s.Log.WithField("client", conn.RemoteAddr()).Debugf("protocol error: %v", c.parseErr)
+		s.Log.WithField("client", conn.RemoteAddr()).Debugf("%v", c.parseErr)
 		s.WriteTo(c, func(w *resp.Writer) { w.Error("ERR " + c.parseErr.Error()) })
 		conn.Close()
 		return
@@ -340,92 +310,6 @@ func (s *Server) processInput(c *Client) {
 		conn.CloseNow()
 	}
 	c.readErr = nil
-}
-
-// execute is Redis's processCommand: look the command up, check arity and
-// authentication and the registered checks, then call it. Its reply, or the
-// error, goes to the client's output buffer.
-func (s *Server) execute(c *Client) {
-	s.reply.B = s.reply.B[:0]
-	s.reply.Proto = c.Proto
-	s.cmdTime = s.Now()
-	c.LastActive = s.cmdTime
-	if msg := s.check(c); msg != "" {
-		for _, hook := range s.OnReject {
-			msg = hook(c, msg)
-		}
-		s.Stats.ErrorReplies++
-		c.W.Error(msg)
-	} else if s.Intercept == nil || !s.Intercept(c, c.LastCmd) {
-		s.Call(c, c.LastCmd)
-	}
-	switch c.Reply {
-	case ReplyOff:
-		s.reply.B = s.reply.B[:0]
-	case ReplySkip:
-		s.reply.B = s.reply.B[:0]
-		c.Reply = ReplyOn
-	case ReplySkipNext:
-		c.Reply = ReplySkip
-	}
-	if len(s.reply.B) > 0 {
-		s.Stats.NetOutputBytes += int64(len(s.reply.B))
-		c.Conn.Write(s.reply.B)
-		for _, hook := range s.AfterWrite {
-			hook(c, s.reply.B)
-		}
-	}
-	if c.closeAfter {
-		c.Conn.Close()
-	}
-	s.cmdTime = time.Time{}
-}
-
-// check finds the command and decides whether it may run. It returns the
-// error reply when it may not.
-func (s *Server) check(c *Client) string {
-	cmd := s.lookup(c.Args)
-	c.LastCmd = cmd
-	if cmd == nil {
-		return unknownCommand(c.Args)
-	}
-	if !cmd.arityOK(len(c.Args)) {
-		cmd.RejectedCalls++
-		return "ERR wrong number of arguments for '" + cmd.FullName() + "' command"
-	}
-	if !c.Authenticated && cmd.Flags&NoAuth == 0 {
-		cmd.RejectedCalls++
-		return "NOAUTH Authentication required."
-	}
-	for _, check := range s.Checks {
-		if msg := check(c, cmd); msg != "" {
-			cmd.RejectedCalls++
-			return msg
-		}
-	}
-	return ""
-}
-
-// lookup finds the command (or subcommand) args call, nil if unknown.
-func (s *Server) lookup(args [][]byte) *Command {
-	cmd := s.Commands.Lookup(args[0])
-	if cmd != nil && len(cmd.Subcommands) > 0 && len(args) >= 2 {
-		if sub := cmd.Subcommands.Lookup(args[1]); sub != nil {
-			cmd = sub
-		}
-	}
-	return cmd
-}
-
-// hold asks the Hold hooks whether the client's next command must wait.
-func (s *Server) hold(c *Client) bool {
-	cmd := s.lookup(c.Args)
-	for _, h := range s.Hold {
-		if h(c, cmd) {
-			return true
-		}
-	}
-	return false
 }
 
 // SetMaxBulkLen changes proto-max-bulk-len for new and connected clients.
@@ -469,32 +353,6 @@ func cString(b []byte) []byte {
 	return b
 }
 
-// Call runs a command that passed every check, like Redis's call(): it
-// keeps the statistics and hands what the command changed to the
-// propagators, so no command can forget the AOF. EXEC calls it again for
-// each queued command, with c.Args and c.LastCmd set to that command.
-func (s *Server) Call(c *Client, cmd *Command) {
-	c.propagated, c.prop = false, nil
-	mark := len(s.reply.B)
-	start := time.Now()
-	cmd.Run(c)
-	cmd.Usec += time.Since(start).Microseconds()
-	cmd.Calls++
-	s.Stats.Commands++
-	if len(s.reply.B) > mark && s.reply.B[mark] == '-' {
-		cmd.FailedCalls++
-		s.Stats.ErrorReplies++
-	}
-	if c.propagated {
-		s.Dirty++
-		s.Propagate(c.DB, c.prop)
-		c.propagated, c.prop = false, nil
-	}
-	for _, hook := range s.AfterCall {
-		hook(c, cmd)
-	}
-}
-
 // CommandTime is the time of the running command, read once when it
 // started (Redis's command time snapshot): every key it looks at expires,
 // or not, against the same instant, and the clock is read once per
@@ -506,15 +364,6 @@ func (s *Server) CommandTime() time.Time {
 	return s.Now()
 }
 
-// Propagate hands a change to every propagator. Commands use
-// Client.Propagate; the keyspace layer calls this directly for keys that
-// expire (as DEL), which no command caused.
-func (s *Server) Propagate(db int, args [][]byte) {
-	for _, p := range s.Propagators {
-		p(db, args)
-	}
-}
-
 // WriteTo writes a reply to a client other than, or outside of, the
 // running command (errors on accept, pub/sub messages, unblocked clients),
 // without disturbing the shared reply buffer.
@@ -524,7 +373,7 @@ func (s *Server) WriteTo(c *Client, fn func(w *resp.Writer)) {
 	fn(&s.push)
 	s.Stats.NetOutputBytes += int64(len(s.push.B))
 	c.Conn.Write(s.push.B)
-	for _, hook := range s.AfterWrite {
-		hook(c, s.push.B)
+	if s.layers.output != nil {
+		s.layers.output.Wrote(c, s.push.B)
 	}
 }

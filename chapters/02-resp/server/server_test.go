@@ -249,12 +249,12 @@ func TestBadClientsDoNotDelayOthers(t *testing.T) {
 
 func TestMaxClientsAdmit(t *testing.T) {
 	s := servertest.Start(t, func(s *server.Server) {
-		s.Admit = append(s.Admit, func(c *server.Client) string {
+		s.UseAdmission(admitFunc(func(c *server.Client) string {
 			if s.ClientCount() > 1 {
 				return "ERR max number of clients reached"
 			}
 			return ""
-		})
+		}))
 	})
 	first := servertest.Dial(t, servertest.Addr(s))
 	if got := first.Do("PING"); got != "+PONG\r\n" {
@@ -275,3 +275,8 @@ func TestPipelinedAfterAuthUsesNormalLimits(t *testing.T) {
 	long := string(servertest.Command("PING", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"))
 	p.SameRaw("ECHO x\r\nNOSUCH\r\nAUTH pw\r\n"+long+"PING\r\n", 5)
 }
+
+// admitFunc is a server.Admission made of a function.
+type admitFunc func(c *server.Client) string
+
+func (f admitFunc) Admit(c *server.Client) string { return f(c) }

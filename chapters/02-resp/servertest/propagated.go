@@ -19,16 +19,16 @@ type Recorder struct {
 	lines []string
 }
 
-// RecordPropagated adds a Recorder to s's propagators. Call it from
+// RecordPropagated adds a Recorder to s's followers. Call it from
 // Start's setup, before the server runs.
 func RecordPropagated(s *server.Server) *Recorder {
 	r := &Recorder{}
-	s.Propagators = append(s.Propagators, r.Record)
+	s.Follow(r)
 	return r
 }
 
-// Record is a server propagator: it keeps one line for args in db.
-func (r *Recorder) Record(db int, args [][]byte) {
+// Feed is the server.Follower method: it keeps one line for args in db.
+func (r *Recorder) Feed(db int, args [][]byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lines = append(r.lines, fmt.Sprintf("%d: %s", db, bytes.Join(args, []byte(" "))))

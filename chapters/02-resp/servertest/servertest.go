@@ -41,7 +41,7 @@ func Start(t testing.TB, setup func(s *server.Server)) *server.Server {
 	done := make(chan error, 1)
 	go func() { done <- s.Run() }()
 	t.Cleanup(func() {
-		s.Shutdown()
+		s.Stop()
 		select {
 		case err := <-done:
 			if err != nil {

@@ -36,11 +36,12 @@ const expireBudget = 25 * time.Second / 100 / hz
 // commands share.
 type Cache struct {
 	DBs []*keyspace.DB
+	// Observers follow the changes of DBs (keyspace.Observe): the layers
+	// that must hear of a write, a flush, an expiry or a swap add
+	// themselves here. The cache is the first: an expired key counts in
+	// INFO and reaches the AOF as DEL.
+	Observers *keyspace.Observers
 
-	// Loading is set while an AOF is replayed: keys do not expire and
-	// expiry times in the past are stored rather than turned into DEL,
-	// as Redis does while loading.
-	Loading bool
 	// MaxStringLen bounds the string APPEND may build (Redis's
 	// proto-max-bulk-len).
 	MaxStringLen int64
@@ -60,37 +61,35 @@ const Databases = 16
 
 // Register adds the commands to s and starts active expiry on s's loop.
 // With no dbs it creates Databases empty ones; SELECT sets the client's
-// Client.DB, an index into them. It installs the Expired hook of each database (counting
-// expired_keys and propagating DEL), keeping a hook already there.
+// Client.DB, an index into them. It makes dbs one set of databases with
+// one list of observers, and observes their expiries itself.
 func Register(s *server.Server, dbs ...*keyspace.DB) *Cache {
 	if len(dbs) == 0 {
 		for i := 0; i < Databases; i++ {
 			dbs = append(dbs, keyspace.New())
 		}
 	}
-	ca := &Cache{DBs: dbs, MaxStringLen: resp.MaxBulkLen, srv: s}
-	for i, db := range dbs {
-		ca.hookExpired(i, db)
-	}
+	ca := &Cache{DBs: dbs, Observers: keyspace.Observe(dbs), MaxStringLen: resp.MaxBulkLen, srv: s}
+	ca.Observers.Add(ca)
 	s.Commands.Add(ca.commands()...)
 	s.AddInfo("Keyspace", true, ca.infoKeyspace)
 	s.Loop.Every(time.Second/hz, ca.cron)
 	return ca
 }
 
-// hookExpired makes a key that expires count in INFO and reach the AOF
+// KeyExpired makes a key that expires count in INFO and reach the AOF
 // as a DEL, as Redis's propagateDeletion does: an AOF replayed later
-// must not bring the key back.
-func (ca *Cache) hookExpired(index int, db *keyspace.DB) {
-	prev := db.Expired
-	db.Expired = func(key string) {
-		ca.srv.Stats.ExpiredKeys++
-		ca.srv.Propagate(index, [][]byte{[]byte("DEL"), []byte(key)})
-		if prev != nil {
-			prev(key)
-		}
-	}
+// must not bring the key back. Inside a command the DEL goes out with
+// the command's own change, in one MULTI/EXEC, as in Redis 7.0.
+func (ca *Cache) KeyExpired(db int, key string) {
+	ca.srv.Stats.ExpiredKeys++
+	ca.srv.AlsoPropagate(db, [][]byte{[]byte("DEL"), []byte(key)})
 }
+
+// Loading reports whether the AOF is being replayed (server.Loading):
+// keys do not expire then, and expiry times in the past are stored
+// rather than turned into DEL, as Redis does while loading.
+func (ca *Cache) Loading() bool { return ca.srv.Loading() }
 
 // db is the database the client selected.
 func (ca *Cache) db(c *server.Client) *keyspace.DB { return ca.DBs[c.DB] }
@@ -101,7 +100,7 @@ func (ca *Cache) clock() int64 { return ca.srv.CommandTime().UnixMilli() }
 // now is the time the keyspace uses to decide expiry: 0 while loading,
 // which keeps every key alive.
 func (ca *Cache) now() int64 {
-	if ca.Loading {
+	if ca.srv.Loading() {
 		return 0
 	}
 	return ca.clock()
@@ -133,7 +132,7 @@ func (ca *Cache) count(e *keyspace.Entry) *keyspace.Entry {
 // one stopped, and a little rehashing (activerehashing) so a table that
 // stopped receiving commands still finishes resizing.
 func (ca *Cache) cron() {
-	if ca.Loading {
+	if ca.srv.Loading() {
 		return
 	}
 	start := time.Now()

@@ -127,7 +127,7 @@ func (ca *Cache) expire(c *server.Client, basetime, unit int64) {
 		c.W.Int(0)
 		return
 	}
-	if when <= ca.clock() && !ca.Loading {
+	if when <= ca.clock() && !ca.Loading() {
 		db.Remove(e)
 		c.W.Int(1)
 		c.Propagate([]byte("DEL"), c.Args[1])

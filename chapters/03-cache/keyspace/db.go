@@ -1,6 +1,6 @@
 // Package keyspace is one Redis database: a hash table from binary-safe
 // keys to entries, with Redis's incremental rehashing, SCAN cursor,
-// lazy and active expiry, and hooks for persistence.
+// lazy and active expiry, and observers that hear of every change.
 //
 // A DB is owned by one goroutine (the event loop) and has no locks.
 // Times are unix milliseconds passed in by the caller, so tests need no
@@ -23,26 +23,27 @@ const (
 )
 
 // DB is one database. The zero value is an empty database ready to use.
+//
+// A DB is its keys (contents) plus what belongs to its position among
+// the server's databases: its index, the observers of every database,
+// and NewMark. SWAPDB exchanges the contents of two positions; Flush
+// empties one; neither touches the rest.
 type DB struct {
-	// BeforeWrite, if set, is called before a write changes key: on
-	// LookupWrite, Set, SetString, Delete, Remove and before a key is
-	// removed because it expired. e is the entry as it is (nil if the
-	// key is absent). The AOF rewrite saves the old value here.
-	BeforeWrite func(key string, e *Entry)
-	// BeforeFlush, if set, is called at the start of Flush.
-	BeforeFlush func()
-	// Expired, if set, is called after a key was removed because its time
-	// to live passed (the server propagates a DEL).
-	Expired func(key string)
-	// Touch, if set, replaces the default access bookkeeping of lookups
-	// (e.LRU = LRUClock(now)); an LFU policy installs its counter here.
-	Touch func(e *Entry, now int64)
+	contents
+
 	// NewMark is the Mark given to keys inserted from now on. The AOF
 	// rewrite sets it to its epoch so that keys created while it runs
 	// (whose creation is logged in the new incr file) are not also
 	// written to the new base.
 	NewMark uint32
 
+	index int        // position among the server's databases (Observe)
+	obs   *Observers // shared by the server's databases; nil for a lone DB
+}
+
+// contents are a database's keys: the slab, the hash tables and the
+// list of keys with a time to live.
+type contents struct {
 	seed maphash.Seed
 	ht   [2][]uint32 // buckets: slot+1 of the first entry of the chain; 0 = empty
 	used [2]int      // entries in each table
@@ -134,29 +135,35 @@ func (db *DB) Peek(key []byte, now int64) *Entry {
 }
 
 // LookupWrite is Lookup for a command that is about to change the key:
-// it also calls BeforeWrite (with nil when the key is absent). Changes
-// through the returned entry (SetBytes, Append, Value, SetExpire,
-// Persist) need no further hook call.
+// it also tells the write observers (with nil when the key is absent).
+// Changes through the returned entry (SetBytes, Append, Value,
+// SetExpire, Persist) need no further notice.
 func (db *DB) LookupWrite(key []byte, now int64) *Entry {
 	e := db.Lookup(key, now)
 	db.beforeWrite(key, e)
 	return e
 }
 
+// beforeWrite tells the write observers that key is about to change.
+// The key's string is built only when someone listens.
 func (db *DB) beforeWrite(key []byte, e *Entry) {
-	if db.BeforeWrite == nil {
+	if db.obs == nil || len(db.obs.writes) == 0 {
 		return
 	}
+	k := ""
 	if e != nil {
-		db.BeforeWrite(e.Key, e)
+		k = e.Key
 	} else {
-		db.BeforeWrite(string(key), nil)
+		k = string(key)
 	}
+	db.obs.writing(db.index, k, e)
 }
 
+// touch records an access: the LRU clock, or the observers' access
+// counter (an LFU policy's).
 func (db *DB) touch(e *Entry, now int64) {
-	if db.Touch != nil {
-		db.Touch(e, now)
+	if db.obs != nil && db.obs.access != nil {
+		db.obs.access.Touch(e, now)
 		return
 	}
 	e.LRU = LRUClock(now)
@@ -197,8 +204,8 @@ func (db *DB) upsert(key []byte, now int64) *Entry {
 }
 
 // Delete removes key and reports whether it was there. An expired key
-// is removed as expired (Expired hook) and reported absent, as Redis's
-// DEL does.
+// is removed as expired (the expire observers hear of it) and reported
+// absent, as Redis's DEL does.
 func (db *DB) Delete(key []byte, now int64) bool {
 	e, slot := db.find(key)
 	if e == nil {
@@ -214,7 +221,8 @@ func (db *DB) Delete(key []byte, now int64) bool {
 }
 
 // Remove deletes the key of an entry obtained from this DB (eviction
-// uses it with RandomEntry). It calls BeforeWrite, not Expired.
+// uses it with RandomEntry). It is a write, not an expiry, for the
+// observers.
 func (db *DB) Remove(e *Entry) {
 	key := keyBytes(e.Key)
 	found, slot := db.find(key)
@@ -228,41 +236,23 @@ func (db *DB) Remove(e *Entry) {
 // expire removes an entry whose time to live has passed.
 func (db *DB) expire(slot uint32, e *Entry) {
 	key := e.Key
-	if db.BeforeWrite != nil {
-		db.BeforeWrite(key, e)
-	}
+	db.beforeWrite(keyBytes(key), e)
 	db.removeSlot(slot, db.hash(keyBytes(key)))
-	if db.Expired != nil {
-		db.Expired(key)
-	}
+	db.obs.expired(db.index, key)
 }
 
 // Flush removes every key. Memory is left to the garbage collector.
 func (db *DB) Flush() {
-	if db.BeforeFlush != nil {
-		db.BeforeFlush()
-	}
-	*db = DB{
-		BeforeWrite: db.BeforeWrite,
-		BeforeFlush: db.BeforeFlush,
-		Expired:     db.Expired,
-		Touch:       db.Touch,
-		NewMark:     db.NewMark,
-		seed:        db.seed,
-	}
+	db.obs.flushing(db.index)
+	db.contents = contents{seed: db.seed}
 }
 
-// Swap exchanges the keys of db and other (Redis's SWAPDB). The hooks
-// and NewMark stay where they are: they belong to the database's
-// position (its index), which is what the keys move between.
+// Swap exchanges the keys of db and other (Redis's SWAPDB), then tells
+// the swap observers. Only the contents move: the index, the observers
+// and NewMark belong to the position.
 func (db *DB) Swap(other *DB) {
-	a, b := *db, *other
-	*db, *other = b, a
-	db.BeforeWrite, other.BeforeWrite = a.BeforeWrite, b.BeforeWrite
-	db.BeforeFlush, other.BeforeFlush = a.BeforeFlush, b.BeforeFlush
-	db.Expired, other.Expired = a.Expired, b.Expired
-	db.Touch, other.Touch = a.Touch, b.Touch
-	db.NewMark, other.NewMark = a.NewMark, b.NewMark
+	db.contents, other.contents = other.contents, db.contents
+	db.obs.swapped(db.index, other.index)
 }
 
 // insert adds a new key (absent by contract) and returns its entry.

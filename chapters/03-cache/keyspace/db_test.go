@@ -221,19 +221,46 @@ func TestGrowCapIsAStepFunction(t *testing.T) {
 	}
 }
 
-func TestHooks(t *testing.T) {
-	db := New()
-	var log []string
-	db.BeforeWrite = func(key string, e *Entry) {
-		v := "<nil>"
-		if e != nil {
-			b, _ := e.Bytes()
-			v = string(b)
-		}
-		log = append(log, "write "+key+" "+v)
+// recorder is an observer that logs every change it hears of.
+type recorder struct{ log []string }
+
+func (r *recorder) KeyWriting(db int, key string, e *Entry) {
+	v := "<nil>"
+	if e != nil {
+		b, _ := e.Bytes()
+		v = string(b)
 	}
-	db.Expired = func(key string) { log = append(log, "expired "+key) }
-	db.BeforeFlush = func() { log = append(log, "flush") }
+	r.log = append(r.log, fmt.Sprintf("write %d:%s %s", db, key, v))
+}
+func (r *recorder) KeyExpired(db int, key string) {
+	r.log = append(r.log, fmt.Sprintf("expired %d:%s", db, key))
+}
+func (r *recorder) Flushing(db int)  { r.log = append(r.log, fmt.Sprintf("flush %d", db)) }
+func (r *recorder) Swapped(a, b int) { r.log = append(r.log, fmt.Sprintf("swap %d %d", a, b)) }
+
+// observed returns n databases sharing one recorder.
+func observed(n int) ([]*DB, *recorder) {
+	dbs := make([]*DB, n)
+	for i := range dbs {
+		dbs[i] = New()
+	}
+	r := &recorder{}
+	Observe(dbs).Add(r)
+	return dbs, r
+}
+
+type expireCounter struct{ n int }
+
+func (c *expireCounter) KeyExpired(int, string) { c.n++ }
+
+type lfuCounter struct{}
+
+func (lfuCounter) Touch(e *Entry, now int64)         { e.LRU++ }
+func (lfuCounter) Frequency(e *Entry, now int64) int { return int(e.LRU) }
+
+func TestObserversHearEveryChange(t *testing.T) {
+	dbs, r := observed(1)
+	db := dbs[0]
 
 	db.SetString([]byte("a"), []byte("1"), 1)
 	db.SetString([]byte("a"), []byte("2"), 1)
@@ -245,16 +272,27 @@ func TestHooks(t *testing.T) {
 	db.Delete([]byte("a"), 101)
 	db.SetString([]byte("c"), []byte("3"), 101)
 	db.Flush()
+	db.SetString([]byte("d"), []byte("4"), 101) // after Flush: still observed
 	want := []string{
-		"write a <nil>", "write a 1", "write b <nil>", "write t <nil>",
-		"write t x", "expired t", "write a 2", "write c <nil>", "flush",
+		"write 0:a <nil>", "write 0:a 1", "write 0:b <nil>", "write 0:t <nil>",
+		"write 0:t x", "expired 0:t", "write 0:a 2", "write 0:c <nil>", "flush 0",
+		"write 0:d <nil>",
 	}
-	if fmt.Sprint(log) != fmt.Sprint(want) {
-		t.Fatalf("hooks called\n%q\nwant\n%q", log, want)
+	if fmt.Sprint(r.log) != fmt.Sprint(want) {
+		t.Fatalf("observers heard\n%q\nwant\n%q", r.log, want)
 	}
-	if db.Len() != 0 || db.BeforeWrite == nil {
-		t.Fatal("Flush must empty the DB and keep the hooks")
+	if db.Len() != 1 {
+		t.Fatal("Flush must empty the DB")
 	}
+}
+
+func TestObserveWithoutMethodsPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Add of a value that observes nothing did not panic")
+		}
+	}()
+	Observe([]*DB{New()}).Add(struct{}{})
 }
 
 func TestLookupTouchesLRU(t *testing.T) {
@@ -266,9 +304,9 @@ func TestLookupTouchesLRU(t *testing.T) {
 	if e := db.Peek([]byte("k"), 50_000); e == nil || e.LRU != 9 {
 		t.Fatalf("Peek changed LRU to %d", e.LRU)
 	}
-	db.Touch = func(e *Entry, now int64) { e.LRU++ }
+	Observe([]*DB{db}).SetAccess(lfuCounter{})
 	if e := db.Lookup([]byte("k"), 20_000); e.LRU != 10 {
-		t.Fatalf("LRU = %d with a Touch hook, want 10", e.LRU)
+		t.Fatalf("LRU = %d with an access counter, want 10", e.LRU)
 	}
 }
 
@@ -420,9 +458,8 @@ func TestScanGuaranteeWhileResizing(t *testing.T) {
 }
 
 func TestLazyExpiry(t *testing.T) {
-	db := New()
-	var expired []string
-	db.Expired = func(k string) { expired = append(expired, k) }
+	dbs, r := observed(1)
+	db := dbs[0]
 	e := db.SetString([]byte("k"), []byte("v"), 1000)
 	db.SetExpire(e, 2000)
 	if db.Expires() != 1 {
@@ -434,8 +471,8 @@ func TestLazyExpiry(t *testing.T) {
 	if _, ok := get(db, "k", 2001); ok {
 		t.Fatal("key alive after its expiry time")
 	}
-	if db.Len() != 0 || db.Expires() != 0 || len(expired) != 1 {
-		t.Fatalf("Len %d Expires %d expired %v", db.Len(), db.Expires(), expired)
+	if db.Len() != 0 || db.Expires() != 0 || fmt.Sprint(r.log) != "[write 0:k <nil> write 0:k v expired 0:k]" {
+		t.Fatalf("Len %d Expires %d heard %q", db.Len(), db.Expires(), r.log)
 	}
 	// now = 0 never expires (AOF loading).
 	e = db.SetString([]byte("k"), []byte("v"), 1000)
@@ -469,9 +506,10 @@ func TestActiveExpire(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := New()
-			fired := 0
-			db.Expired = func(string) { fired++ }
+			dbs := []*DB{New()}
+			counter := &expireCounter{}
+			Observe(dbs).Add(counter)
+			db := dbs[0]
 			for i := 0; i < 1000; i++ { // keys without TTL are never looked at
 				db.SetString([]byte(fmt.Sprint("p", i)), nil, now)
 			}
@@ -485,8 +523,8 @@ func TestActiveExpire(t *testing.T) {
 			}
 			n := db.ActiveExpire(now, time.Minute)
 			check(t, db)
-			if n != fired || db.Len() != 1000+tt.volatile-n {
-				t.Fatalf("removed %d, hook fired %d, Len %d", n, fired, db.Len())
+			if n != counter.n || db.Len() != 1000+tt.volatile-n {
+				t.Fatalf("removed %d, observer heard %d, Len %d", n, counter.n, db.Len())
 			}
 			if tt.wantAllGone && n != tt.expired {
 				t.Fatalf("removed %d of %d expired keys", n, tt.expired)

@@ -272,7 +272,7 @@ func (e *Entry) IsExpired(now int64) bool {
 }
 
 // LRUClock is Redis's LRU clock: seconds, in 24 bits. Lookups store it in
-// Entry.LRU unless DB.Touch says otherwise.
+// Entry.LRU unless an AccessCounter is installed (Observers.SetAccess).
 func LRUClock(now int64) uint32 {
 	return uint32(now/1000) & LRUClockMax
 }

@@ -14,7 +14,7 @@ const (
 
 // SetExpire sets the key's expiry time (unix ms; 0 removes it). e must
 // come from LookupWrite, Set or SetString of the current command, which
-// already called BeforeWrite.
+// already told the write observers.
 func (db *DB) SetExpire(e *Entry, at int64) {
 	if at == 0 {
 		db.Persist(e)
@@ -31,7 +31,7 @@ func (db *DB) SetExpire(e *Entry, at int64) {
 }
 
 // Persist removes the key's time to live and reports whether it had one
-// (the PERSIST reply). Like SetExpire, it does not call BeforeWrite.
+// (the PERSIST reply). Like SetExpire, it does not tell the write observers.
 func (db *DB) Persist(e *Entry) bool {
 	if e.ExpireAt == 0 {
 		return false

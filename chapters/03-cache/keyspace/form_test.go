@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
@@ -74,12 +75,10 @@ func TestSetRange(t *testing.T) {
 	}
 }
 
-// TestSwap exchanges keys and leaves the hooks in place.
+// TestSwap exchanges keys and leaves the index and observers in place.
 func TestSwap(t *testing.T) {
-	a, b := New(), New()
-	var expiredIn []string
-	a.Expired = func(key string) { expiredIn = append(expiredIn, "a:"+key) }
-	b.Expired = func(key string) { expiredIn = append(expiredIn, "b:"+key) }
+	dbs, r := observed(2)
+	a, b := dbs[0], dbs[1]
 	e := a.SetString([]byte("x"), []byte("1"), 1)
 	a.SetExpire(e, 10)
 	b.SetString([]byte("y"), []byte("2"), 1)
@@ -87,7 +86,11 @@ func TestSwap(t *testing.T) {
 	if a.Lookup([]byte("y"), 1) == nil || b.Lookup([]byte("x"), 1) == nil || a.Len() != 1 || b.Expires() != 1 {
 		t.Fatal("keys did not move")
 	}
-	if b.Lookup([]byte("x"), 20) != nil || len(expiredIn) != 1 || expiredIn[0] != "b:x" {
-		t.Fatalf("expiry after swap reported %q, want [b:x]", expiredIn)
+	if b.Lookup([]byte("x"), 20) != nil {
+		t.Fatal("x did not expire in b")
+	}
+	want := "[write 0:x <nil> write 1:y <nil> swap 0 1 write 1:x 1 expired 1:x]"
+	if fmt.Sprint(r.log) != want {
+		t.Fatalf("observers heard %q, want %s", r.log, want)
 	}
 }

@@ -8,13 +8,11 @@ package persistence
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 )
@@ -40,6 +38,9 @@ type AOF struct {
 	cfg    Config
 	app    *aof.Appender // nil when appendonly is no
 	closed bool
+	// rewrite, when chapter 05 attached one, is stopped before the
+	// appender closes, as Redis kills its rewrite child first.
+	rewrite Rewrite
 
 	// Clients that ran a command this loop turn, and the index in turn of
 	// the first one whose command changed data (-1: none yet). Under
@@ -49,9 +50,17 @@ type AOF struct {
 	firstWrite int
 }
 
+// Rewrite is what the AOF needs of chapter 05's rewrite: to stop it on
+// shutdown.
+type Rewrite interface {
+	Stop()
+}
+
 // Setup registers the persistence options and INFO section, and with
 // appendonly yes loads the AOF into the server's keyspace (so it must run
-// after the commands are registered and before Run) and starts appending.
+// after the commands are registered and before Run) and takes its place
+// on the command path: every change is fed to it, and while it cannot
+// write the server refuses writes.
 func Setup(srv *server.Server, cfg Config) (*AOF, error) {
 	abs, err := filepath.Abs(cfg.Dir)
 	if err != nil {
@@ -69,29 +78,49 @@ func Setup(srv *server.Server, cfg Config) (*AOF, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !m.Empty() {
-		start := time.Now()
-		res, err := aof.Load(d, m, p.applier(), srv.Log)
-		if err != nil {
-			return nil, err
-		}
-		srv.Log.Infof("DB loaded from append only file: %.3f seconds (%d commands, %d bytes)",
-			time.Since(start).Seconds(), res.Commands, res.Size)
+	if err := p.load(d, m); err != nil {
+		return nil, err
 	}
 	app, err := aof.Open(d, m, cfg.AppendFsync, srv.Log)
 	if err != nil {
 		return nil, err
 	}
 	p.app = app
-	srv.Propagators = append(srv.Propagators, p.feed)
-	srv.Checks = append(srv.Checks, p.check)
+	srv.UsePersistence(p)
+	srv.ObserveCalls(p)
 	srv.Loop.BeforeSleep(p.beforeSleep)
 	// A turn at least every 100 ms, like Redis's serverCron at hz 10: it
 	// retries a failed write even when no client sends anything.
 	srv.Loop.Every(100*time.Millisecond, func() {})
-	srv.OnShutdown = append(srv.OnShutdown, p.shutdown)
 	return p, nil
 }
+
+// load replays the AOF into the keyspace. server.Load puts the server in
+// the loading state for exactly this long (keys do not expire against
+// the wall clock while their history is replayed) and replays each
+// command through the server's own lookup and arity check.
+func (p *AOF) load(d aof.Dir, m *aof.Manifest) error {
+	if m.Empty() {
+		return nil
+	}
+	start := time.Now()
+	var res aof.LoadResult
+	err := p.srv.Load(func(apply server.Apply) error {
+		var err error
+		res, err = aof.Load(d, m, aof.Applier(apply), p.srv.Log)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.srv.Log.Infof("DB loaded from append only file: %.3f seconds (%d commands, %d bytes)",
+		time.Since(start).Seconds(), res.Commands, res.Size)
+	return nil
+}
+
+// AttachRewrite gives the AOF its rewrite (chapter 05), which Shutdown
+// stops before the final flush.
+func (p *AOF) AttachRewrite(r Rewrite) { p.rewrite = r }
 
 // Dir is the AOF directory the options point at.
 func (p *AOF) Dir() aof.Dir {
@@ -102,34 +131,9 @@ func (p *AOF) Dir() aof.Dir {
 // rewrite works on it.
 func (p *AOF) Appender() *aof.Appender { return p.app }
 
-// applier replays loaded commands the way Redis does, through a client
-// without a connection whose replies are thrown away. Nothing is
-// propagated: the AOF's own propagator is registered after loading.
-func (p *AOF) applier() aof.Applier {
-	c := &server.Client{ID: -1, Srv: p.srv, W: &resp.Writer{Proto: 2}, Proto: 2, Authenticated: true}
-	return func(db int, args [][]byte) error {
-		cmd := p.srv.Commands.Lookup(args[0])
-		if cmd != nil && len(cmd.Subcommands) > 0 && len(args) >= 2 {
-			if sub := cmd.Subcommands.Lookup(args[1]); sub != nil {
-				cmd = sub
-			}
-		}
-		if cmd == nil {
-			return fmt.Errorf("unknown command '%s'", args[0])
-		}
-		if n := len(args); (cmd.Arity > 0 && n != cmd.Arity) || n < -cmd.Arity {
-			return fmt.Errorf("wrong number of arguments for '%s' command", args[0])
-		}
-		c.DB, c.Args, c.LastCmd = db, args, cmd
-		cmd.Run(c)
-		c.W.B = c.W.B[:0]
-		c.Args = nil
-		return nil
-	}
-}
-
-// feed is the server's propagator: every change, in execution order.
-func (p *AOF) feed(db int, args [][]byte) {
+// Feed is the server.Persistence method: every change, in execution
+// order.
+func (p *AOF) Feed(db int, args [][]byte) {
 	if p.closed {
 		return
 	}
@@ -139,16 +143,20 @@ func (p *AOF) feed(db int, args [][]byte) {
 	p.app.Feed(db, args)
 }
 
-// check runs before every command. It remembers who ran commands this
-// turn and, while the AOF cannot be written, refuses writes (and PING, as
-// Redis does) with Redis's MISCONF error. Reads go on.
-func (p *AOF) check(c *server.Client, cmd *server.Command) string {
-	if p.app.Policy() == aof.Always {
-		p.turn = append(p.turn, c)
+// Called is a server.CallObserver: under always it remembers who ran
+// commands this turn, whose replies beforeSleep may have to hold back.
+func (p *AOF) Called(c *server.Client, _ *server.Command, _ bool) {
+	if p.app.Policy() == aof.Always && c.Conn != nil {
+		if n := len(p.turn); n == 0 || p.turn[n-1] != c {
+			p.turn = append(p.turn, c)
+		}
 	}
-	if cmd.Flags&server.Write == 0 && cmd.Name != "ping" {
-		return ""
-	}
+}
+
+// WriteError is the server.Persistence method: while the AOF cannot be
+// written, the path refuses writes (and PING) with Redis's MISCONF error.
+// Reads go on.
+func (p *AOF) WriteError() string {
 	if err := p.app.Err(); err != nil {
 		return "MISCONF Errors writing to the AOF file: " + strerror(err)
 	}
@@ -179,10 +187,14 @@ func (p *AOF) beforeSleep() {
 	p.srv.Log.Warnf("AOF write failed under appendfsync always (%v): closed %d client connection(s) instead of acknowledging", err, len(turn)-first)
 }
 
-// shutdown flushes and fsyncs on a clean stop.
-func (p *AOF) shutdown() {
+// Shutdown is the server.Persistence method: on a clean stop, stop the
+// rewrite, then flush and fsync.
+func (p *AOF) Shutdown() {
 	if p.closed || p.app == nil {
 		return
+	}
+	if p.rewrite != nil {
+		p.rewrite.Stop()
 	}
 	p.closed = true
 	if err := p.app.Close(); err != nil {

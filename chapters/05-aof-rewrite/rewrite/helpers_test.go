@@ -63,14 +63,12 @@ func build(t testing.TB, dir string, fsync aof.Policy, rcfg Config, hook func(St
 	}
 	cfg := persistence.Defaults()
 	cfg.AppendOnly, cfg.Dir, cfg.AppendFsync = true, dir, fsync
-	ca.Loading = true
 	p, err := persistence.Setup(s, cfg)
-	ca.Loading = false
 	if err != nil {
 		s.Loop.CloseAll()
 		t.Fatalf("load %s: %v", dir, err)
 	}
-	rw := Setup(s, p, ca.DBs, rcfg)
+	rw := Setup(s, p, ca, rcfg)
 	rw.AfterStep = hook
 	return &node{srv: s, ca: ca, rw: rw}
 }
@@ -92,7 +90,7 @@ func (n *node) stop(t testing.TB) {
 	if n.done == nil {
 		return
 	}
-	n.srv.Shutdown()
+	n.srv.Stop()
 	select {
 	case <-n.done:
 	case <-time.After(20 * time.Second):

@@ -15,8 +15,8 @@
 //     writer goroutine through a bounded queue; when it is full the scan
 //     waits, the loop does not.
 //  3. Copy on write: before a command changes or removes a key that is
-//     not marked yet, the keyspace's BeforeWrite hook encodes its T0
-//     value and marks it. So every key is written once, with its value at
+//     not marked yet, the rewrite, a write observer of the keyspace
+//     (KeyWriting), encodes its T0 value and marks it. So every key is written once, with its value at
 //     T0, and every change after T0 is in the new incr file: replaying
 //     the base then the incr file applies each command exactly once.
 //  4. Install (writer goroutine): fsync the new base, rename it, persist
@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
@@ -88,51 +89,38 @@ const (
 )
 
 // Setup registers BGREWRITEAOF, the auto-aof-rewrite options and the
-// rewrite's INFO persistence fields, and installs the keyspace hooks on
-// dbs (the databases the commands use, in index order). Call it after
-// persistence.Setup, which loads the AOF.
-func Setup(srv *server.Server, p *persistence.AOF, dbs []*keyspace.DB, cfg Config) *Rewriter {
-	r := &Rewriter{srv: srv, p: p, dbs: dbs, cfg: cfg, lastOK: true, lastTimeSec: -1}
+// rewrite's INFO persistence fields, observes the writes and flushes of
+// ca's databases, and attaches the rewrite to p, whose shutdown stops it.
+// Call it after persistence.Setup, which loads the AOF.
+func Setup(srv *server.Server, p *persistence.AOF, ca *cache.Cache, cfg Config) *Rewriter {
+	r := &Rewriter{srv: srv, p: p, dbs: ca.DBs, cfg: cfg, lastOK: true, lastTimeSec: -1}
 	if app := p.Appender(); app != nil {
 		r.growthBase = app.Size()
 	}
-	for i, db := range dbs {
-		r.hook(i, db)
-	}
+	ca.Observers.Add(r)
+	p.AttachRewrite(r)
 	srv.Commands.Add(&server.Command{Name: "bgrewriteaof", Arity: 1, Flags: server.Admin | server.NoScript,
 		Group: "server", Run: r.command})
 	r.registerConfig()
 	srv.AddInfo("Persistence", true, func(b *bytes.Buffer) { aof.WriteInfo(b, p.Appender(), r.Info()) })
 	srv.Loop.Every(100*time.Millisecond, r.cron)
-	srv.OnShutdown = append(srv.OnShutdown, r.shutdown)
 	return r
 }
 
-// hook chains the rewrite's keyspace hooks in front of any already there.
-func (r *Rewriter) hook(index int, db *keyspace.DB) {
-	prevWrite, prevFlush := db.BeforeWrite, db.BeforeFlush
-	db.BeforeWrite = func(key string, e *keyspace.Entry) {
-		if r.cur != nil && !r.cur.snap.closed {
-			r.cur.snap.beforeWrite(index, e)
-		}
-		if prevWrite != nil {
-			prevWrite(key, e)
-		}
-	}
-	db.BeforeFlush = func() {
-		r.beforeFlush(index)
-		if prevFlush != nil {
-			prevFlush()
-		}
+// KeyWriting is the copy on write: a key about to change that the scan
+// has not reached yet is written with its T0 value first.
+func (r *Rewriter) KeyWriting(index int, _ string, e *keyspace.Entry) {
+	if r.cur != nil && !r.cur.snap.closed {
+		r.cur.snap.beforeWrite(index, e)
 	}
 }
 
-// beforeFlush handles FLUSHALL during a rewrite. Writing out the keys the
+// Flushing handles FLUSHALL during a rewrite. Writing out the keys the
 // scan has not reached would block the loop for as long as the flush
 // saves; skipping them would be wrong if a command after T0 read one of
 // them into another database. The rewrite is given up instead and started
 // again at once: after a flush it has little to write.
-func (r *Rewriter) beforeFlush(index int) {
+func (r *Rewriter) Flushing(index int) {
 	if r.cur == nil || r.cur.snap.closed || r.cur.snap.scanDone(index) {
 		return
 	}
@@ -433,7 +421,9 @@ func (r *Rewriter) Info() aof.RewriteInfo {
 
 // shutdown gives up a running rewrite and waits (a bounded time) for its
 // writer, so no goroutine writes into the directory after the server stopped.
-func (r *Rewriter) shutdown() {
+// Stop ends a rewrite in progress on shutdown (persistence.Rewrite) and
+// waits for its writer, before the AOF's final flush.
+func (r *Rewriter) Stop() {
 	if r.cur != nil {
 		r.srv.Log.Infof("There is a child rewriting the AOF. Killing it!")
 		r.abort(r.cur)
