@@ -5,10 +5,11 @@
 //
 // Where a request goes: the reactor (chapter 01) accepts the connection and
 // reads its bytes; package server (chapter 02) cuts them into commands and
-// looks each one up in its command table; the command, registered below
-// by the layer that owns it (cache for data, admin for CLIENT and INFO,
-// persistence for CONFIG of the AOF), runs on the loop goroutine; its
-// change goes to the AOF before its reply leaves.
+// takes each through its command path (server/path.go): lookup, auth, the
+// pre-checks of the layers composed in run (transactions, maxmemory, the
+// AOF's disk errors, pub/sub), CLIENT PAUSE, then queue or call. The
+// command runs on the loop goroutine; its change goes to the AOF, from
+// the one propagation point of server/call.go, before its reply leaves.
 package main
 
 import (
