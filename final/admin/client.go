@@ -297,7 +297,7 @@ func clientHelp(c *server.Client) {
 // clientUnblock is CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was
 // waiting in a blocking command and is now answered (as by a timeout, or
 // with -UNBLOCKED), 0 otherwise. The blocking layer does the answering
-// through the Unblock hook.
+// (server.KeyWaiters.Unblock).
 func (a *Admin) clientUnblock(c *server.Client) {
 	id, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
 	if err != nil || strconv.FormatInt(id, 10) != string(c.Args[2]) {

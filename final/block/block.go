@@ -168,7 +168,7 @@ func (b *Block) serveKey(k dbKey) {
 		w := el.Value.(*waiter)
 		if w.c.Conn.Closing() {
 			// Killed or hung up, not yet closed: an element handed to
-			// it would be lost. OnClose forgets it.
+			// it would be lost. Reset forgets it when it closes.
 			el = next
 			continue
 		}

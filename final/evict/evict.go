@@ -7,7 +7,7 @@
 // without keeping keys sorted: sample maxmemory-samples keys of each
 // database, keep the best candidates seen so far in a pool of 16, and
 // evict the best of the pool. An evicted key reaches the AOF as a DEL
-// and WATCH sees it change, through the keyspace's BeforeWrite hook and
+// and WATCH sees it change, through the keyspace's write observers and
 // the server's propagation, like any deletion.
 //
 // Memory is the Go heap as the runtime reports it (see meter), and the

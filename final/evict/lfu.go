@@ -67,7 +67,7 @@ func lfuIncr(counter uint32, logFactor int, r float64) uint32 {
 	return counter
 }
 
-// TouchLFU is Redis's updateLFU, the keyspace's Touch hook under an LFU
+// TouchLFU is Redis's updateLFU, what the keyspace's access counter does under an LFU
 // policy: decay, then maybe increment (r is the random draw in [0, 1)),
 // then stamp the minute. A slot whose LRU is 0 holds a key just inserted
 // (freed slots are zeroed) and starts at LFUInitVal without an increment,

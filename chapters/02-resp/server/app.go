@@ -14,13 +14,14 @@ import (
 
 // App is the command line every chapter's server shares: --port, --bind,
 // --io-threads and --loglevel, logrus logs, and a clean stop on SIGINT or
-// SIGTERM. A chapter adds its own flags and, in Setup, its commands.
+// SIGTERM (Serve). A chapter adds its own flags and, in Setup, its
+// commands and layers.
 type App struct {
 	Name  string
 	Usage string
 	Flags []cli.Flag
 	// Setup runs after the server is created and before it serves: the
-	// place to register commands, options and hooks. It may block to load
+	// place to register commands, options and layers. It may block to load
 	// data; clients are not accepted until it returns.
 	Setup func(s *Server, ctx *cli.Context) error
 }

@@ -32,7 +32,7 @@ var (
 // A key is written to the new base at most once, as it was when the
 // rewrite started (time T0):
 //   - a key present at T0 is written either by the scan, or by the
-//     BeforeWrite hook just before its first change, whichever comes
+//     copy on write (KeyWriting) just before its first change, whichever comes
 //     first; Entry.Mark == epoch records that it was written;
 //   - a key created after T0 gets Mark == epoch at birth (DB.NewMark), so
 //     the scan skips it: its creation is in the new incr file.
@@ -163,7 +163,7 @@ func (s *snapshot) newChunk() []byte {
 	}
 }
 
-// beforeWrite is the keyspace hook: a key the scan has not reached is
+// beforeWrite is the copy on write (Rewriter.KeyWriting): a key the scan has not reached is
 // about to change, so its value at T0 is written now. e is nil for an
 // absent key: nothing to save (if it is created, NewMark marks it).
 func (s *snapshot) beforeWrite(db int, e *keyspace.Entry) {
