@@ -54,6 +54,20 @@ func TestLZFRoundTrip(t *testing.T) {
 	}
 }
 
+func TestLZFCompressesAsLiblzf(t *testing.T) {
+	// Outputs of lzf_c.c as Redis configures it (HLOG 16, VERY_FAST), its
+	// hash table cleared first.
+	for _, tt := range []struct{ in, hex string }{
+		{strings.Repeat("a", 21), "016161e00a00"},
+		{"the cache and the snapshot and the cache and the log", "0674686520636163200504616e642074200707736e617073686f74e00010e0051e026c6f67"},
+		{strings.Repeat("ab", 300), "02616261e0ff01e0ff01e03a01016162"},
+	} {
+		if got := hex.EncodeToString(lzfCompress([]byte(tt.in), len(tt.in)-4)); got != tt.hex {
+			t.Errorf("%.30q...: got %s, want %s", tt.in, got, tt.hex)
+		}
+	}
+}
+
 func TestListpackEntryEncodings(t *testing.T) {
 	// Entry bytes as listpack.c encodes them (encoding, data, backlen).
 	tests := []struct {

@@ -34,7 +34,7 @@ func Defaults() Options {
 	return Options{
 		Compression:            true,
 		Checksum:               true,
-		HashMaxListpackEntries: 128,
+		HashMaxListpackEntries: 512,
 		HashMaxListpackValue:   64,
 		SetMaxIntsetEntries:    512,
 		ZSetMaxListpackEntries: 128,
@@ -365,21 +365,10 @@ func splitQuicklist(elems [][]byte, fill int) []quicklistNode {
 
 // qlAllowInsert is _quicklistNodeAllowInsert: whether an element of sz
 // bytes still goes into a node of nodeSize bytes holding count elements.
-// Its overhead estimate is the ziplist one Redis kept for listpacks.
+// Redis estimates the element's cost as its length plus 8 bytes.
 func qlAllowInsert(nodeSize, count, fill, sz int) bool {
-	overhead := 1
-	if sz >= 254 {
-		overhead = 5
-	}
-	switch {
-	case sz < 64:
-		overhead++
-	case sz < 16384:
-		overhead += 2
-	default:
-		overhead += 5
-	}
-	newSize := nodeSize + sz + overhead
+	const sizeEstimateOverhead = 8
+	newSize := nodeSize + sz + sizeEstimateOverhead
 	if fill < 0 && -fill-1 < len(qlOptimizationLevel) {
 		if newSize <= qlOptimizationLevel[-fill-1] {
 			return true

@@ -9,9 +9,13 @@ import "errors"
 //	LLLooooo oooooooo             copy L+2 bytes from o+1 bytes back (L < 7)
 //	111ooooo LLLLLLLL oooooooo    copy L+9 bytes from o+1 bytes back
 //
-// The compressor below is Redis's (HLOG 16, VERY_FAST) step for step, so
-// that what it writes is byte for byte what redis-server writes; its
-// hash table starts empty, which Redis's leaves to chance.
+// The compressor below is lzf_c.c as Redis builds it (HLOG 16,
+// VERY_FAST), step for step. One difference is deliberate: Redis leaves
+// the compressor's hash table uninitialised on the stack, so a leftover
+// entry can sometimes offer it a match that a fresh table would not, and
+// redis-server may write a compressed string a few bytes shorter (equally
+// valid) than this package does. Starting from an empty table makes the
+// output depend on the input alone.
 
 const (
 	lzfHashLog = 16
