@@ -59,7 +59,7 @@ var ErrChecksum = errors.New("wrong RDB checksum")
 
 // ErrUnsupported is the cause of an Error for a value this package does
 // not load (streams, modules, hash field expirations).
-var ErrUnsupported = errors.New("unsupported")
+var ErrUnsupported = errors.New("is not supported")
 
 // reader counts offsets and keeps the running checksum of what it reads.
 type reader struct {
@@ -294,7 +294,7 @@ func (d *Decoder) Next() (Entry, error) {
 			}
 			return Entry{Kind: KindFunction, DB: d.db, Function: code}, nil
 		case opFunctionPreGA:
-			return Entry{}, d.fail(start, nil, fmt.Errorf("%w: function library in the 7.0 release-candidate format", ErrUnsupported))
+			return Entry{}, d.fail(start, nil, fmt.Errorf("a function library in the 7.0 release-candidate format %w", ErrUnsupported))
 		case opEOF:
 			return Entry{}, d.readTrailer()
 		default:
@@ -401,6 +401,12 @@ func (r *reader) skipModuleAux() error {
 // start of the record.
 type typeError struct{ error }
 
+func (e typeError) Unwrap() error { return e.error }
+
+func unsupported(what string, t byte) error {
+	return typeError{fmt.Errorf("%s (RDB type %d) %w", what, t, ErrUnsupported)}
+}
+
 // readValue reads a value of RDB type t. It returns nil for an empty
 // aggregate, which Redis also skips.
 func (r *reader) readValue(t byte) (Value, error) {
@@ -455,11 +461,11 @@ func (r *reader) readValue(t byte) (Value, error) {
 	case typeListQuicklist, typeListQuicklist2:
 		return r.readQuicklist(t == typeListQuicklist2)
 	case typeStreamListpacks, typeStreamListpacks2, typeStreamListpacks3:
-		return nil, typeError{fmt.Errorf("%w: stream value (RDB type %d)", ErrUnsupported, t)}
+		return nil, unsupported("a stream", t)
 	case typeModulePreGA, typeModule2:
-		return nil, typeError{fmt.Errorf("%w: module value (RDB type %d)", ErrUnsupported, t)}
+		return nil, unsupported("a module value", t)
 	case typeHashMetadataPre, typeHashListpackExPr, typeHashMetadata, typeHashListpackEx:
-		return nil, typeError{fmt.Errorf("%w: hash with field expirations (RDB type %d)", ErrUnsupported, t)}
+		return nil, unsupported("a hash with field expirations", t)
 	}
 	return nil, typeError{fmt.Errorf("unknown value type %d", t)}
 }
