@@ -1,6 +1,10 @@
 package rdb
 
-import "errors"
+import (
+	"errors"
+	"math"
+	"sync"
+)
 
 // LZF (Marc Lehmann's liblzf, lzf_c.c and lzf_d.c in Redis) is a byte
 // stream of two kinds of instructions:
@@ -31,13 +35,38 @@ func lzfIndex(h uint32) uint32 {
 	return ((h >> (3*8 - lzfHashLog)) - h*5) & (1<<lzfHashLog - 1)
 }
 
+// lzfTable is the compressor's hash table, kept between calls because
+// clearing 256 KiB for every short string would cost more than the
+// compression. Slots hold base+position+1 of the last 3 bytes with that
+// hash; anything below base was left by an earlier call and counts as
+// empty, so each call sees a fresh table.
+type lzfTable struct {
+	slots [1 << lzfHashLog]uint32
+	base  uint32
+}
+
+var lzfTables = sync.Pool{New: func() any { return new(lzfTable) }}
+
 // lzfCompress compresses in into at most maxOut bytes, returning nil when
 // the output would not fit (Redis then stores the string uncompressed).
 func lzfCompress(in []byte, maxOut int) []byte {
-	if len(in) == 0 || maxOut <= 0 {
-		return nil
+	if len(in) == 0 || maxOut <= 0 || len(in) >= math.MaxUint32/2 {
+		return nil // lzf's lengths are 32-bit
 	}
-	var htab [1 << lzfHashLog]int32 // position+1 of the last 3 bytes with this hash; 0 = none
+	t := lzfTables.Get().(*lzfTable)
+	defer lzfTables.Put(t)
+	if uint64(t.base)+uint64(len(in))+1 > math.MaxUint32 {
+		*t = lzfTable{}
+	}
+	base := t.base
+	t.base += uint32(len(in)) + 1
+	htab := &t.slots
+	lookup := func(slot *uint32) int { // the position stored in slot, or -1
+		if *slot <= base {
+			return -1
+		}
+		return int(*slot - base - 1)
+	}
 	out := make([]byte, 1, maxOut)
 	lit := 0 // literal bytes in the open run; its header is at len(out)-lit-1
 	ip := 0
@@ -46,8 +75,8 @@ func lzfCompress(in []byte, maxOut int) []byte {
 	for ip < end-2 {
 		hval = hval<<8 | uint32(in[ip+2])
 		slot := &htab[lzfIndex(hval)]
-		ref := int(*slot) - 1
-		*slot = int32(ip + 1)
+		ref := lookup(slot)
+		*slot = base + uint32(ip) + 1
 		if off := ip - ref - 1; ref > 0 && off >= 0 && off < lzfMaxOff && ip+4 < end &&
 			in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
 			maxLen := min(end-ip-2, lzfMaxRef)
@@ -75,10 +104,10 @@ func lzfCompress(in []byte, maxOut int) []byte {
 			ip -= 2
 			hval = uint32(in[ip])<<8 | uint32(in[ip+1])
 			hval = hval<<8 | uint32(in[ip+2])
-			htab[lzfIndex(hval)] = int32(ip + 1)
+			htab[lzfIndex(hval)] = base + uint32(ip) + 1
 			ip++
 			hval = hval<<8 | uint32(in[ip+2])
-			htab[lzfIndex(hval)] = int32(ip + 1)
+			htab[lzfIndex(hval)] = base + uint32(ip) + 1
 			ip++
 			continue
 		}

@@ -3,6 +3,7 @@ package rdb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -633,5 +634,43 @@ func TestEvictionHintsBothWays(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRedisStreamIsRefusedAndFunctionsRead(t *testing.T) {
+	dir := t.TempDir()
+	srv := startRedis(t, dir)
+	srv.do(t, 0, "SET", "before", "1")
+	srv.do(t, 0, "XADD", "events", "*", "f", "v")
+	lib := "#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return 1 end)"
+	srv.do(t, 0, "FUNCTION", "LOAD", lib)
+	srv.do(t, 0, "SAVE")
+	path := filepath.Join(dir, "dump.rdb")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d := NewDecoder(f, path)
+	var fn []byte
+	for {
+		e, err := d.Next()
+		if err == nil {
+			if e.Kind == KindFunction {
+				fn = e.Function
+			}
+			continue
+		}
+		var de *Error
+		if !errors.As(err, &de) || !errors.Is(err, ErrUnsupported) || string(de.Key) != "events" {
+			t.Fatalf("got %v, want the stream refused", err)
+		}
+		if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), `key "events"`) || !strings.Contains(err.Error(), "a stream (RDB type 19) is not supported") {
+			t.Fatalf("message %q does not name the file, the key and the reason", err)
+		}
+		break
+	}
+	if string(fn) != lib {
+		t.Fatalf("function library %q, want %q", fn, lib)
 	}
 }
