@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -13,7 +14,12 @@ func TestCRC64MatchesRedisCheckValue(t *testing.T) {
 	if got := crc64Update(0, []byte("123456789")); got != 0xe9c6d914c4b8d9ca {
 		t.Fatalf("crc64 = %016x", got)
 	}
-	// Updating in pieces gives the same as at once.
+	// Updating in pieces, through both loops, gives the same as at once.
+	for _, cut := range []int{1, 3, 8, 13, 4000} {
+		if a, b := crc64Update(crc64Update(0, []byte("123456789")[:min(cut, 9)]), []byte("123456789")[min(cut, 9):]), uint64(0xe9c6d914c4b8d9ca); a != b {
+			t.Fatalf("cut at %d: %016x", cut, a)
+		}
+	}
 	long := bytes.Repeat([]byte("gocache"), 1000)
 	if a, b := crc64Update(crc64Update(0, long[:3]), long[3:]), crc64Update(0, long); a != b {
 		t.Fatalf("split %016x, whole %016x", a, b)
@@ -64,6 +70,17 @@ func TestLZFCompressesAsLiblzf(t *testing.T) {
 	} {
 		if got := hex.EncodeToString(lzfCompress([]byte(tt.in), len(tt.in)-4)); got != tt.hex {
 			t.Errorf("%.30q...: got %s, want %s", tt.in, got, tt.hex)
+		}
+	}
+}
+
+func TestParseCanonicalInt(t *testing.T) {
+	for s, want := range map[string]bool{"0": true, "-1": true, "9223372036854775807": true, "-9223372036854775808": true,
+		"9223372036854775808": false, "-9223372036854775809": false, "18446744073709551616": false, "": false, "-": false,
+		"-0": false, "01": false, "+1": false, " 1": false, "1a": false, "99999999999999999999": false} {
+		v, ok := parseCanonicalInt([]byte(s))
+		if ok != want || ok && strconv.FormatInt(v, 10) != s {
+			t.Errorf("%q: %d %v", s, v, ok)
 		}
 	}
 }

@@ -75,7 +75,7 @@ func (r *reader) byte() (byte, error) {
 		return 0, noEOF(err)
 	}
 	r.off++
-	r.crc = jonesTable[byte(r.crc)^b] ^ r.crc>>8
+	r.crc = jonesTables[0][byte(r.crc)^b] ^ r.crc>>8
 	return b, nil
 }
 
