@@ -194,6 +194,9 @@ func NewDecoder(r io.Reader, name string) *Decoder {
 	return &Decoder{r: reader{br: br}, name: name}
 }
 
+// Offset is the number of bytes read so far: where the next record starts.
+func (d *Decoder) Offset() int64 { return d.r.off }
+
 // Version is the file's RDB version, known after the first Next.
 func (d *Decoder) Version() int { return d.r.version }
 
