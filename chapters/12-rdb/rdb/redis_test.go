@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -672,5 +673,58 @@ func TestRedisStreamIsRefusedAndFunctionsRead(t *testing.T) {
 	}
 	if string(fn) != lib {
 		t.Fatalf("function library %q, want %q", fn, lib)
+	}
+}
+
+// TestReencodedRedisFileIsIdentical decodes a file redis-server saved and
+// writes its records again in the same order: with rdbcompression off
+// (LZF output may differ, see lzf.go) the two files must be equal byte for
+// byte, AUX fields, hash-table orders and checksum included.
+func TestReencodedRedisFileIsIdentical(t *testing.T) {
+	dir := t.TempDir()
+	srv := startRedis(t, dir, "--rdbcompression", "no")
+	srv.fill(t, dataset())
+	srv.do(t, 0, "SAVE")
+	path := filepath.Join(dir, "dump.rdb")
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Defaults()
+	opts.Compression = false
+	var buf bytes.Buffer
+	enc := NewEncoder(&buf, opts)
+	enc.WriteHeader()
+	d := NewDecoder(bytes.NewReader(want), path)
+	for {
+		e, err := d.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			t.Fatal(err)
+		}
+		switch e.Kind {
+		case KindAux:
+			enc.WriteAux(string(e.AuxKey), string(e.AuxValue))
+		case KindSelectDB:
+			enc.SelectDB(e.DB)
+		case KindResizeDB:
+			enc.ResizeDB(e.DBSize, e.ExpiresSize)
+		case KindKey:
+			enc.WriteKey(e.Key, e.Value, e.Meta)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := buf.Bytes()
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("re-encoded file (%d bytes) differs from Redis's (%d bytes) at offset %d:\n ours  %x\n redis %x",
+			len(got), len(want), i, got[i:min(i+40, len(got))], want[i:min(i+40, len(want))])
 	}
 }
