@@ -22,8 +22,11 @@ var ErrDumpPayload = errors.New("ERR DUMP payload version or checksum are wrong"
 var ErrBadData = errors.New("ERR Bad data format")
 
 // DumpValue returns the DUMP payload of v, laid out under opts as Redis
-// would hold it.
+// would hold it; nil for a nil v.
 func DumpValue(v Value, opts Options) []byte {
+	if v == nil {
+		return nil
+	}
 	e := Encoder{opts: opts}
 	t, p := e.appendValue([]byte{0}, v)
 	p[0] = t

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -141,6 +142,12 @@ func (e *Encoder) WriteKey(key []byte, v Value, m Meta) error {
 	case EvictLFU:
 		e.buf = append(e.buf, opFreq, m.Freq)
 	}
+	if v == nil {
+		if e.err == nil {
+			e.err = fmt.Errorf("rdb: key %q has a nil value", key)
+		}
+		return e.err
+	}
 	typePos := len(e.buf)
 	e.buf = append(e.buf, 0)
 	e.buf = e.appendString(e.buf, key)
@@ -202,8 +209,8 @@ func (e *Encoder) appendString(dst, s []byte) []byte {
 	return append(appendLen(dst, uint64(len(s))), s...)
 }
 
-// appendValue appends v in the encoding Redis 7.0 would hold it in under
-// e.opts and returns its RDB type.
+// appendValue appends v, which is not nil, in the encoding Redis 7.0
+// would hold it in under e.opts and returns its RDB type.
 func (e *Encoder) appendValue(dst []byte, v Value) (byte, []byte) {
 	o := &e.opts
 	switch v := v.(type) {
@@ -267,7 +274,7 @@ func (e *Encoder) appendValue(dst []byte, v Value) (byte, []byte) {
 		}
 		return typeZSet2, dst
 	}
-	panic("rdb: unknown Value type") // Value's method set is closed
+	panic("rdb: unknown Value type") // unreachable: Value's method set is closed and nil is checked
 }
 
 // intsetMembers returns the set's members as integers if the set is small

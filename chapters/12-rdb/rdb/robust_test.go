@@ -199,3 +199,17 @@ func TestFuzzCorpusIsKept(t *testing.T) {
 		}
 	}
 }
+
+func TestNilValueIsAnErrorNotAPanic(t *testing.T) {
+	e := NewEncoder(io.Discard, Defaults())
+	e.WriteHeader()
+	if err := e.WriteKey([]byte("k"), nil, Meta{}); err == nil {
+		t.Fatal("nil value accepted")
+	}
+	if err := e.Close(); err == nil {
+		t.Fatal("Close after an error reports none")
+	}
+	if DumpValue(nil, Defaults()) != nil {
+		t.Fatal("DumpValue(nil) is not nil")
+	}
+}
