@@ -50,7 +50,17 @@ type Info struct {
 	Bits     int    // "redis-bits": 64 or 32
 	CTime    int64  // "ctime": creation time, Unix seconds
 	UsedMem  int64  // "used-mem": bytes of memory in use
-	AOFBase  bool   // "aof-base": the file is the base of an AOF
+	// Repl, when set, adds the replication fields Redis writes when it
+	// has a replication stream (a full sync, or a primary's SAVE).
+	Repl    *ReplInfo
+	AOFBase bool // "aof-base": the file is the base of an AOF
+}
+
+// ReplInfo holds the replication AUX fields.
+type ReplInfo struct {
+	StreamDB int    // "repl-stream-db": the database the stream last selected
+	ID       string // "repl-id": the replication ID
+	Offset   int64  // "repl-offset": the replication offset the file matches
 }
 
 // An Encoder writes one RDB file: WriteHeader, the AUX fields, then for
@@ -105,6 +115,11 @@ func (e *Encoder) WriteInfo(info Info) error {
 	e.WriteAux("redis-bits", strconv.Itoa(info.Bits))
 	e.WriteAux("ctime", strconv.FormatInt(info.CTime, 10))
 	e.WriteAux("used-mem", strconv.FormatInt(info.UsedMem, 10))
+	if r := info.Repl; r != nil {
+		e.WriteAux("repl-stream-db", strconv.Itoa(r.StreamDB))
+		e.WriteAux("repl-id", r.ID)
+		e.WriteAux("repl-offset", strconv.FormatInt(r.Offset, 10))
+	}
 	return e.WriteAux("aof-base", aofBase)
 }
 

@@ -213,3 +213,24 @@ func TestNilValueIsAnErrorNotAPanic(t *testing.T) {
 		t.Fatal("DumpValue(nil) is not nil")
 	}
 }
+
+func TestWriteInfoInRedisOrder(t *testing.T) {
+	var buf bytes.Buffer
+	e := NewEncoder(&buf, Defaults())
+	e.WriteHeader()
+	e.WriteInfo(Info{RedisVer: "7.0.15", Bits: 64, CTime: 1, UsedMem: 2,
+		Repl: &ReplInfo{StreamDB: 0, ID: strings.Repeat("a", 40), Offset: 3}, AOFBase: true})
+	e.Close()
+	entries, err := decodeAll(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, en := range entries {
+		got = append(got, string(en.AuxKey)+"="+string(en.AuxValue))
+	}
+	want := "redis-ver=7.0.15 redis-bits=64 ctime=1 used-mem=2 repl-stream-db=0 repl-id=" + strings.Repeat("a", 40) + " repl-offset=3 aof-base=1"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
