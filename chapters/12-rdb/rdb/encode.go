@@ -14,7 +14,9 @@ import (
 
 // Options are the redis.conf settings that decide how a value is laid out
 // in the file. With the same settings as a redis-server, the Encoder
-// writes the bytes that server writes for the same data.
+// writes the bytes that server writes for the same data. Start from
+// Defaults: the zero Options turn compression and the checksum off and
+// put every aggregate in its large encoding.
 type Options struct {
 	Compression bool // rdbcompression: LZF-compress strings over 20 bytes when it saves space
 	Checksum    bool // rdbchecksum: write the CRC64 trailer (else 0)

@@ -503,7 +503,11 @@ func TestRedisLoadsEncodedFile(t *testing.T) {
 			t.Errorf("db %d %s: redis loaded it as %s, want %s", k.db, k.key, enc, k.encoding)
 		}
 	}
-	for db, n := range map[int]int64{0: int64(len(keys)) - 5, 1: 3, 5: 2} {
+	perDB := map[int]int64{}
+	for _, k := range keys {
+		perDB[k.db]++
+	}
+	for db, n := range perDB {
 		if got := srv.do(t, db, "DBSIZE").(int64); got != n {
 			t.Errorf("db %d: DBSIZE %d, want %d", db, got, n)
 		}
