@@ -732,3 +732,55 @@ func TestReencodedRedisFileIsIdentical(t *testing.T) {
 			len(got), len(want), i, got[i:min(i+40, len(got))], want[i:min(i+40, len(want))])
 	}
 }
+
+// TestDumpMatchesRedisUnderOtherSettings passes non-default thresholds,
+// including a positive list-max-listpack-size (elements per node), to
+// both redis-server and the Encoder: the encodings and the payloads must
+// still agree.
+func TestDumpMatchesRedisUnderOtherSettings(t *testing.T) {
+	srv := startRedis(t, t.TempDir(), "--rdbcompression", "no",
+		"--hash-max-listpack-entries", "3", "--hash-max-listpack-value", "8",
+		"--set-max-intset-entries", "2", "--zset-max-listpack-entries", "4",
+		"--zset-max-listpack-value", "10", "--list-max-listpack-size", "5")
+	opts := Options{HashMaxListpackEntries: 3, HashMaxListpackValue: 8, SetMaxIntsetEntries: 2,
+		ZSetMaxListpackEntries: 4, ZSetMaxListpackValue: 10, ListMaxListpackSize: 5}
+	keys := dataset()
+	srv.fill(t, keys)
+	for _, k := range keys {
+		payload := []byte(srv.do(t, k.db, "DUMP", k.key).(string))
+		_, _, enc := srv.read(t, k.db, k.key)
+		ours := DumpValue(k.v, opts)
+		if deterministic(enc) && !bytes.Equal(ours, payload) {
+			t.Errorf("%s (%s): DumpValue differs from Redis's DUMP\n ours  %x\n redis %x", k.key, enc, ours[:min(len(ours), 80)], payload[:min(len(payload), 80)])
+		}
+		srv.do(t, k.db, "RESTORE", "restored:"+k.key, 0, ours)
+		if _, _, renc := srv.read(t, k.db, "restored:"+k.key); renc != enc {
+			t.Errorf("%s: RESTORE of DumpValue is %s, Redis holds it as %s", k.key, renc, enc)
+		}
+	}
+}
+
+// TestDecodeRedisCompressedListNodes reads lists whose quicklist nodes
+// Redis keeps LZF-compressed (list-compress-depth), as it saves them.
+func TestDecodeRedisCompressedListNodes(t *testing.T) {
+	dir := t.TempDir()
+	srv := startRedis(t, dir, "--list-compress-depth", "1")
+	var keys []testKey
+	for _, k := range dataset() {
+		if _, ok := k.v.(List); ok {
+			keys = append(keys, k)
+		}
+	}
+	srv.fill(t, keys)
+	srv.do(t, 0, "SAVE")
+	got, _ := decodeFile(t, filepath.Join(dir, "dump.rdb"))
+	for _, k := range keys {
+		if c, w := canonical(got[k.db][k.key].Value), canonical(k.v); c != w {
+			t.Errorf("%s: decoded %s", k.key, short(c))
+		}
+		v, err := ParseDump([]byte(srv.do(t, k.db, "DUMP", k.key).(string)))
+		if err != nil || canonical(v) != canonical(k.v) {
+			t.Errorf("%s: ParseDump: %v", k.key, err)
+		}
+	}
+}
