@@ -323,7 +323,8 @@ func compareScored(a, b Scored) int {
 }
 
 // formatScore writes a score as Redis 7.0's d2string: an integral value
-// below 2^52 in magnitude as an integer, others with %.17g.
+// of magnitude up to 2^62 (double2ll's safe range) as an integer, others
+// with %.17g.
 func formatScore(f float64) []byte {
 	switch {
 	case math.IsNaN(f):
@@ -337,18 +338,12 @@ func formatScore(f float64) []byte {
 			return []byte("-0")
 		}
 		return []byte("0")
-	case f > -4503599627370495 && f < 4503599627370496 && f == math.Trunc(f):
+	case f >= -(1<<62) && f <= 1<<62 && f == math.Trunc(f):
 		return strconv.AppendInt(nil, int64(f), 10)
 	}
-	return formatG17(f)
-}
-
-// formatG17 is C's printf("%.17g", f) for finite f.
-func formatG17(f float64) []byte {
-	s := strconv.FormatFloat(f, 'g', 17, 64)
-	// Go and C agree on the digits and on dropping trailing zeros; both
-	// write at least two exponent digits.
-	return []byte(s)
+	// C's "%.17g": Go's 'g' with precision 17 picks the same digits, the
+	// same switch to an exponent and the same two-digit exponent.
+	return strconv.AppendFloat(nil, f, 'g', 17, 64)
 }
 
 // quicklistNode is one node of a list as Redis 7.0 builds it.

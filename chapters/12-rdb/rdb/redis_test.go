@@ -128,7 +128,9 @@ func dataset() []testKey {
 	)
 
 	smallZ := ZSet{{s("one"), 1}, {s("half"), 1.5}, {s("neg"), -2.25}, {s("tenth"), 0.1}, {s("inf"), math.Inf(1)},
-		{s("-inf"), math.Inf(-1)}, {s("big"), 1e20}, {s("zero"), 0}, {s("same1"), 7}, {s("same0"), 7}, {s("k"), -4096}}
+		{s("-inf"), math.Inf(-1)}, {s("big"), 1e20}, {s("zero"), 0}, {s("same1"), 7}, {s("same0"), 7}, {s("k"), -4096},
+		{s("2^52+1"), 4503599627370497}, {s("1e17"), 1e17}, {s("half-ulp"), 1000000000000000.5}, {s("tiny"), 5e-324},
+		{s("2^62"), 1 << 62}, {s("above 2^62"), math.Nextafter(1<<62, math.Inf(1))}, {s("-2^62"), -(1 << 62)}}
 	var largeZ ZSet
 	for i := range 200 {
 		largeZ = append(largeZ, Scored{s("m" + strconv.Itoa(i)), float64(rng.IntN(1000)) / 8})
