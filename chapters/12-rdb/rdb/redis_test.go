@@ -67,7 +67,12 @@ func dataset() []testKey {
 		{key: "str:int:2147483647", v: String("2147483647"), encoding: "int"},
 		{key: "str:int:2147483648", v: String("2147483648"), encoding: "int"},
 		{key: "str:int:big", v: String("-9223372036854775808"), encoding: "int"},
+		{key: "str:int:int32min", v: String("-2147483648"), encoding: "int"},
+		{key: "str:int:int16min", v: String("-32768"), encoding: "int"},
+		{key: "str:int:int8min", v: String("-128"), encoding: "int"},
+		{key: "str:int:below-int32", v: String("-2147483649"), encoding: "int"},
 		{key: "str:notint:007", v: String("007"), encoding: "embstr"},
+		{key: "str:notint:+1", v: String("+1"), encoding: "embstr"},
 		{key: "str:notint:-0", v: String("-0"), encoding: "embstr"},
 		{key: "str:20a", v: String(strings.Repeat("a", 20)), encoding: "embstr"},
 		{key: "str:21a", v: String(strings.Repeat("a", 21)), encoding: "embstr"},
@@ -103,11 +108,13 @@ func dataset() []testKey {
 	for i := range 513 {
 		wideHash = append(wideHash, [2][]byte{s("field" + strconv.Itoa(i)), s(strconv.Itoa(i * 1000))})
 	}
+	fullHash := wideHash[:512]
 	longHash = Hash{{s("a"), s("b")}, {s("long"), s(strings.Repeat("v", 65))}}
 	keys = append(keys,
 		testKey{key: "hash:small", v: smallHash, encoding: "listpack"},
 		testKey{key: "hash:wide", v: wideHash, encoding: "hashtable", expireMs: expire + 2000},
 		testKey{key: "hash:long", v: longHash, encoding: "hashtable"},
+		testKey{key: "hash:full", v: fullHash, encoding: "listpack"},
 		testKey{db: 5, key: "hash:db5", v: Hash{{s("f"), s("v")}}, encoding: "listpack"},
 	)
 
@@ -123,6 +130,7 @@ func dataset() []testKey {
 		testKey{key: "set:int32", v: Set{s("1"), s("100000")}, encoding: "intset"},
 		testKey{key: "set:int64", v: Set{s("1"), s("-5000000000"), s("9223372036854775807")}, encoding: "intset"},
 		testKey{key: "set:manyints", v: manyInts, encoding: "hashtable"},
+		testKey{key: "set:fullintset", v: manyInts[:512], encoding: "intset"},
 		testKey{key: "set:strings", v: strSet, encoding: "hashtable"},
 		testKey{key: "set:mixed", v: Set{s("1"), s("x")}, encoding: "hashtable", expireMs: expire + 3000},
 	)
@@ -138,6 +146,7 @@ func dataset() []testKey {
 	keys = append(keys,
 		testKey{key: "zset:small", v: smallZ, encoding: "listpack"},
 		testKey{key: "zset:large", v: largeZ, encoding: "skiplist"},
+		testKey{key: "zset:full", v: largeZ[:128], encoding: "listpack"},
 		testKey{key: "zset:long", v: ZSet{{s(strings.Repeat("m", 65)), 1}, {s("x"), 2}}, encoding: "skiplist", expireMs: expire + 4000},
 		testKey{db: 1, key: "zset:db1", v: ZSet{{s("a"), 3}}, encoding: "listpack"},
 	)
