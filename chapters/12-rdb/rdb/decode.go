@@ -218,109 +218,113 @@ func (d *Decoder) Next() (Entry, error) {
 			return Entry{}, err
 		}
 	}
-	var meta Meta
+	var meta Meta // what EXPIRETIME, IDLE and FREQ said about the coming key
 	for {
 		start := r.off
 		t, err := r.byte()
 		if err != nil {
 			return Entry{}, d.fail(r.off, nil, err)
 		}
-		switch t {
-		case opExpireTimeMs:
-			p, err := r.fixed(8)
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			meta.ExpireMs = int64(binary.LittleEndian.Uint64(p))
-		case opExpireTime:
-			p, err := r.fixed(4)
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			meta.ExpireMs = int64(int32(binary.LittleEndian.Uint32(p))) * 1000
-		case opIdle:
-			n, err := r.readCount()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			meta.Evict, meta.Idle = EvictLRU, n
-		case opFreq:
-			b, err := r.byte()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			meta.Evict, meta.Freq = EvictLFU, b
-		case opAux:
-			k, err := r.readString()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			v, err := r.readString()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			return Entry{Kind: KindAux, DB: d.db, AuxKey: k, AuxValue: v}, nil
-		case opSelectDB:
-			n, err := r.readCount()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			if n > math.MaxInt32 {
-				return Entry{}, d.fail(start, nil, fmt.Errorf("database number %d out of range", n))
-			}
-			d.db = int(n)
-			return Entry{Kind: KindSelectDB, DB: d.db}, nil
-		case opResizeDB:
-			keys, err := r.readCount()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			expires, err := r.readCount()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			return Entry{Kind: KindResizeDB, DB: d.db, DBSize: keys, ExpiresSize: expires}, nil
-		case opSlotInfo: // cluster slot sizes (7.4): hints only
-			for range 3 {
-				if _, err := r.readCount(); err != nil {
-					return Entry{}, d.fail(r.off, nil, err)
-				}
-			}
-		case opModuleAux:
-			if err := r.skipModuleAux(); err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-		case opFunction2:
-			code, err := r.readString()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			return Entry{Kind: KindFunction, DB: d.db, Function: code}, nil
-		case opFunctionPreGA:
-			return Entry{}, d.fail(start, nil, fmt.Errorf("a function library in the 7.0 release-candidate format %w", ErrUnsupported))
-		case opEOF:
-			return Entry{}, d.readTrailer()
-		default:
-			key, err := r.readString()
-			if err != nil {
-				return Entry{}, d.fail(r.off, nil, err)
-			}
-			v, err := r.readValue(t)
-			if err != nil {
-				var te typeError
-				if errors.As(err, &te) {
-					return Entry{}, d.fail(start, key, err)
-				}
-				return Entry{}, d.fail(r.off, key, err)
-			}
-			if v == nil {
-				d.EmptyKeysSkipped++
-				meta = Meta{}
-				continue
-			}
-			return Entry{Kind: KindKey, DB: d.db, Key: key, Value: v, Meta: meta}, nil
+		e, ok, err := d.record(t, start, &meta)
+		var de *Error
+		switch {
+		case err == io.EOF: // the trailer matched: the file is whole
+			return Entry{}, err
+		case errors.As(err, &de):
+			return Entry{}, err
+		case err != nil:
+			return Entry{}, d.fail(r.off, nil, err)
+		case ok:
+			return e, nil
 		}
 	}
+}
+
+// record reads the record that starts with byte t at offset start. It
+// returns ok false for a record that only annotates the next key (meta)
+// or is skipped, and a plain error for a failure at the current offset.
+func (d *Decoder) record(t byte, start int64, meta *Meta) (e Entry, ok bool, err error) {
+	r := &d.r
+	switch t {
+	case opExpireTimeMs:
+		p, err := r.fixed(8)
+		meta.ExpireMs = int64(leUint(p))
+		return Entry{}, false, err
+	case opExpireTime: // seconds, before RDB 3
+		p, err := r.fixed(4)
+		meta.ExpireMs = int64(int32(leUint(p))) * 1000
+		return Entry{}, false, err
+	case opIdle:
+		meta.Evict = EvictLRU
+		meta.Idle, err = r.readCount()
+		return Entry{}, false, err
+	case opFreq:
+		meta.Evict = EvictLFU
+		meta.Freq, err = r.byte()
+		return Entry{}, false, err
+	case opSlotInfo: // cluster slot sizes (7.4): hints only
+		for range 3 {
+			if _, err := r.readCount(); err != nil {
+				return Entry{}, false, err
+			}
+		}
+		return Entry{}, false, nil
+	case opModuleAux:
+		return Entry{}, false, r.skipModuleAux()
+	case opAux:
+		e = Entry{Kind: KindAux, DB: d.db}
+		if e.AuxKey, err = r.readString(); err == nil {
+			e.AuxValue, err = r.readString()
+		}
+		return e, true, err
+	case opSelectDB:
+		n, err := r.readCount()
+		if err == nil && n > math.MaxInt32 {
+			return Entry{}, false, d.fail(start, nil, fmt.Errorf("database number %d out of range", n))
+		}
+		d.db = int(n)
+		return Entry{Kind: KindSelectDB, DB: d.db}, true, err
+	case opResizeDB:
+		e = Entry{Kind: KindResizeDB, DB: d.db}
+		if e.DBSize, err = r.readCount(); err == nil {
+			e.ExpiresSize, err = r.readCount()
+		}
+		return e, true, err
+	case opFunction2:
+		e = Entry{Kind: KindFunction, DB: d.db}
+		e.Function, err = r.readString()
+		return e, true, err
+	case opFunctionPreGA:
+		return Entry{}, false, d.fail(start, nil, fmt.Errorf("a function library in the 7.0 release-candidate format %w", ErrUnsupported))
+	case opEOF:
+		return Entry{}, false, d.readTrailer()
+	}
+	key, err := r.readString()
+	if err != nil {
+		return Entry{}, false, err
+	}
+	v, err := r.readValue(t)
+	var te typeError
+	switch {
+	case errors.As(err, &te):
+		return Entry{}, false, d.fail(start, key, err)
+	case err != nil:
+		return Entry{}, false, d.fail(r.off, key, err)
+	case v == nil:
+		d.EmptyKeysSkipped++
+		*meta = Meta{}
+		return Entry{}, false, nil
+	}
+	return Entry{Kind: KindKey, DB: d.db, Key: key, Value: v, Meta: *meta}, true, nil
+}
+
+// leUint reads a little-endian integer of len(p) bytes; 0 for a nil p.
+func leUint(p []byte) uint64 {
+	var u uint64
+	for i := len(p) - 1; i >= 0; i-- {
+		u = u<<8 | uint64(p[i])
+	}
+	return u
 }
 
 func (d *Decoder) readHeader() error {
