@@ -173,6 +173,8 @@ func (r *reader) readString() ([]byte, error) {
 // A Decoder reads an RDB file record by record. The data is whole only
 // once Next has returned io.EOF, after the checksum was verified: a caller
 // that applies keys as they come must be ready to discard them on error.
+// Keys whose expiry has passed are returned like any other; dropping them
+// (as a Redis primary does on load) is the caller's choice.
 type Decoder struct {
 	r    reader
 	name string
@@ -471,7 +473,7 @@ func (r *reader) readValue(t byte) (Value, error) {
 		return nil, unsupported("a stream", t)
 	case typeModulePreGA, typeModule2:
 		return nil, unsupported("a module value", t)
-	case typeHashMetadataPre, typeHashListpackExPr, typeHashMetadata, typeHashListpackEx:
+	case typeHashMetadataPreGA, typeHashListpackExPreGA, typeHashMetadata, typeHashListpackEx:
 		return nil, unsupported("a hash with field expirations", t)
 	}
 	return nil, typeError{fmt.Errorf("unknown value type %d", t)}

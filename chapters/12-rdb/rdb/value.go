@@ -58,31 +58,31 @@ const (
 
 // RDB value types and opcodes, as in Redis's rdb.h.
 const (
-	typeString           = 0
-	typeList             = 1
-	typeSet              = 2
-	typeZSet             = 3
-	typeHash             = 4
-	typeZSet2            = 5
-	typeModulePreGA      = 6
-	typeModule2          = 7
-	typeHashZipmap       = 9
-	typeListZiplist      = 10
-	typeSetIntset        = 11
-	typeZSetZiplist      = 12
-	typeHashZiplist      = 13
-	typeListQuicklist    = 14
-	typeStreamListpacks  = 15
-	typeHashListpack     = 16
-	typeZSetListpack     = 17
-	typeListQuicklist2   = 18
-	typeStreamListpacks2 = 19
-	typeSetListpack      = 20
-	typeStreamListpacks3 = 21
-	typeHashMetadataPre  = 22
-	typeHashListpackExPr = 23
-	typeHashMetadata     = 24
-	typeHashListpackEx   = 25
+	typeString              = 0
+	typeList                = 1
+	typeSet                 = 2
+	typeZSet                = 3
+	typeHash                = 4
+	typeZSet2               = 5
+	typeModulePreGA         = 6
+	typeModule2             = 7
+	typeHashZipmap          = 9
+	typeListZiplist         = 10
+	typeSetIntset           = 11
+	typeZSetZiplist         = 12
+	typeHashZiplist         = 13
+	typeListQuicklist       = 14
+	typeStreamListpacks     = 15
+	typeHashListpack        = 16
+	typeZSetListpack        = 17
+	typeListQuicklist2      = 18
+	typeStreamListpacks2    = 19
+	typeSetListpack         = 20
+	typeStreamListpacks3    = 21
+	typeHashMetadataPreGA   = 22
+	typeHashListpackExPreGA = 23
+	typeHashMetadata        = 24
+	typeHashListpackEx      = 25
 
 	opSlotInfo      = 244
 	opFunction2     = 245
