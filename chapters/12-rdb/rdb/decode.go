@@ -67,6 +67,7 @@ type reader struct {
 	off     int64
 	crc     uint64
 	version int
+	scratch [256]byte // for fixed-size fields, so that they cost no allocation
 }
 
 func (r *reader) byte() (byte, error) {
@@ -79,9 +80,14 @@ func (r *reader) byte() (byte, error) {
 	return b, nil
 }
 
-// fixed reads n (at most a few) bytes into a fresh slice.
+// fixed reads n bytes, at most len(r.scratch), into the reader's scratch
+// space: the result is valid until the next read.
 func (r *reader) fixed(n int) ([]byte, error) {
-	return r.bytes(uint64(n))
+	p := r.scratch[:n]
+	if err := r.fill(p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // bytes reads n bytes. A length read from the file may be a lie, so the
@@ -228,15 +234,13 @@ func (d *Decoder) Next() (Entry, error) {
 			return Entry{}, d.fail(r.off, nil, err)
 		}
 		e, ok, err := d.record(t, start, &meta)
-		var de *Error
-		switch {
-		case err == io.EOF: // the trailer matched: the file is whole
-			return Entry{}, err
-		case errors.As(err, &de):
-			return Entry{}, err
-		case err != nil:
+		if err != nil {
+			if _, located := err.(*Error); located || err == io.EOF { // io.EOF: the file is whole
+				return Entry{}, err
+			}
 			return Entry{}, d.fail(r.off, nil, err)
-		case ok:
+		}
+		if ok {
 			return e, nil
 		}
 	}
@@ -306,13 +310,13 @@ func (d *Decoder) record(t byte, start int64, meta *Meta) (e Entry, ok bool, err
 		return Entry{}, false, err
 	}
 	v, err := r.readValue(t)
-	var te typeError
-	switch {
-	case errors.As(err, &te):
-		return Entry{}, false, d.fail(start, key, err)
-	case err != nil:
+	if err != nil {
+		if _, ok := err.(typeError); ok {
+			return Entry{}, false, d.fail(start, key, err)
+		}
 		return Entry{}, false, d.fail(r.off, key, err)
-	case v == nil:
+	}
+	if v == nil {
 		d.EmptyKeysSkipped++
 		*meta = Meta{}
 		return Entry{}, false, nil
