@@ -110,13 +110,6 @@ var memSamples = []metrics.Sample{
 	{Name: "/memory/classes/total:bytes"},
 }
 
-// UsedMemory is used_memory: heap object bytes (for maxmemory too).
-func UsedMemory() uint64 {
-	s := append([]metrics.Sample(nil), memSamples...)
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 // rss reads the resident set size from /proc/self/statm, as Redis's
 // zmalloc_get_rss does; 0 where there is no /proc.
 func rss() uint64 {
