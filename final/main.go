@@ -66,10 +66,11 @@ func main() {
 // the command path (chapter 02's path.go: transactions, maxmemory,
 // persistence, pub/sub context, CLIENT PAUSE, blocked clients ...) and
 // observes the keyspace through one list of observers, so the order of
-// the lines below does not change what the server does. Two things only
-// must come first: the server and its databases, which the others plug
-// into, and every command before the AOF is loaded, since loading
-// replays them.
+// the layers between cfg.Register and registerPersistence does not
+// change what the server does. What must come first comes first: the
+// databases, which the others observe, and the option registry, which
+// they read; and persistence comes last, since loading the AOF replays
+// every command.
 func run(path string, ctx *cli.Context) error {
 	cfg, err := loadConfig(path, ctx)
 	if err != nil {

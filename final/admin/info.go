@@ -18,8 +18,9 @@ import (
 
 // addInfo registers INFO's sections in Redis 7.0's format. Server, Clients
 // and Stats replace the chapter 02 versions with Redis's full field lists;
-// Keyspace is the data layer's (chapter 03's cache): AddInfo keeps Redis's
-// section order whoever registers first.
+// Keyspace, which Redis always shows, is the data layer's (chapter 03's
+// cache); admin adds an empty one only if there is none yet, and the data
+// layer's replaces it, so either may be composed first.
 func (a *Admin) addInfo() {
 	s := a.srv
 	runID := make([]byte, 20)
@@ -34,6 +35,9 @@ func (a *Admin) addInfo() {
 	s.AddInfo("Replication", true, a.infoReplication)
 	s.AddInfo("CPU", true, infoCPU)
 	s.AddInfo("Errorstats", true, a.infoErrors)
+	if len(s.Info("keyspace")) == 0 {
+		s.AddInfo("Keyspace", true, func(*bytes.Buffer) {})
+	}
 }
 
 func (a *Admin) infoServer(b *bytes.Buffer) {
