@@ -36,7 +36,7 @@ func setup(s *server.Server) {
 
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
-var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
+var rows = concat(difftest.StringOps, difftest.LCSOps, difftest.KeyOps, difftest.DatabaseOps,
 	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.ZSetAlgebraOps, difftest.MultiOps, difftest.BlockingOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
