@@ -16,7 +16,7 @@ func TestEmptyStoreResultIsAChangeForWatch(t *testing.T) {
 	var seqs [][][]string
 	for _, store := range [][]string{
 		{"ZRANGESTORE", "d", "z", "5", "9"}, {"ZDIFFSTORE", "d", "2", "z", "z"}, {"ZINTERSTORE", "d", "2", "z", "no"},
-		{"ZUNIONSTORE", "d", "1", "no"},
+		{"ZUNIONSTORE", "d", "1", "no"}, {"SORT", "z", "LIMIT", "5", "5", "STORE", "d"}, {"SORT", "no", "STORE", "d"},
 	} {
 		seqs = append(seqs,
 			[][]string{{"ZADD", "z", "1", "a"}, {"SET", "d", "x"}, {"WATCH", "d"}, store, {"MULTI"}, {"PING"}, {"EXEC"}, {"EXISTS", "d"}},
@@ -26,6 +26,8 @@ func TestEmptyStoreResultIsAChangeForWatch(t *testing.T) {
 	seqs = append(seqs,
 		[][]string{{"ZADD", "z", "1", "a"}, {"WATCH", "z"}, {"ZUNION", "1", "z"}, {"ZINTERCARD", "1", "z"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 		[][]string{{"ZADD", "z", "1", "a"}, {"WATCH", "z", "n"}, {"ZMPOP", "2", "n", "z", "MIN"}, {"MULTI"}, {"PING"}, {"EXEC"}},
-		[][]string{{"WATCH", "n"}, {"ZMPOP", "1", "n", "MIN"}, {"MULTI"}, {"PING"}, {"EXEC"}})
+		[][]string{{"WATCH", "n"}, {"ZMPOP", "1", "n", "MIN"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		[][]string{{"ZADD", "z", "1", "a"}, {"WATCH", "z"}, {"SORT", "z", "ALPHA"}, {"SORT_RO", "z"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		[][]string{{"ZADD", "z", "1", "a"}, {"WATCH", "d"}, {"SORT", "z", "STORE", "d"}, {"MULTI"}, {"PING"}, {"EXEC"}})
 	p.SameSequences(seqs)
 }
