@@ -10,8 +10,9 @@ import (
 	"github.com/gocache/gocache/final/typecmd"
 )
 
-// source is one input of ZUNIONSTORE/ZINTERSTORE: a sorted set, or a set
-// whose members all score 1, or nothing (a missing key), and its weight.
+// source is one input of ZUNION, ZINTER, ZDIFF, their STORE forms and
+// ZINTERCARD: a sorted set, or a set whose members all score 1, or
+// nothing (a missing key), and its weight.
 type source struct {
 	z      *ZSet
 	s      *set.Set
