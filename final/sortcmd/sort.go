@@ -322,28 +322,18 @@ func compare(o *options) func(a, b *item) int {
 	}
 }
 
-// byPattern is lookupKeyByPattern: "#" is the element itself; otherwise
-// the first * takes the element, a "->field" after it reads that field
-// of a hash, and the value is that string (or field); ok is false when
-// the pattern has no *, or the key is missing or of another type. Like
-// Redis's C it looks for "#", "*" and "->" only before a NUL byte.
+// byPattern is lookupKeyByPattern: the value a BY or GET pattern gives
+// for elem (see patternKey), a string or a hash's field; ok is false
+// when the pattern names no key, or the key is missing or of another
+// type.
 func (sc *Commands) byPattern(c *server.Client, pattern, elem []byte) ([]byte, bool) {
-	cpat := cstr(pattern)
-	if len(cpat) == 1 && cpat[0] == '#' {
+	key, field, self := patternKey(pattern, elem)
+	switch {
+	case self:
 		return elem, true
-	}
-	star := bytes.IndexByte(cpat, '*')
-	if star < 0 {
+	case key == nil:
 		return nil, false
 	}
-	var field []byte
-	post := pattern[star+1:]
-	if f := bytes.Index(cpat[star+1:], []byte("->")); f >= 0 && star+1+f+2 < len(cpat) {
-		field = pattern[star+1+f+2:]
-		post = pattern[star+1 : star+1+f]
-	}
-	key := make([]byte, 0, star+len(elem)+len(post))
-	key = append(append(append(key, pattern[:star]...), elem...), post...)
 	e := sc.lookup(c, key)
 	if e == nil {
 		return nil, false
@@ -356,6 +346,30 @@ func (sc *Commands) byPattern(c *server.Client, pattern, elem []byte) ([]byte, b
 		return h.Get(field)
 	}
 	return e.Bytes()
+}
+
+// patternKey reads a BY or GET pattern for elem: "#" is the element
+// itself (self); otherwise the first * takes the element, and a
+// "->field" after it names a hash field. key is nil when the pattern has
+// no *. Like Redis's C it looks for "#", "*" and "->" only before a NUL
+// byte, and copies the rest whole.
+func patternKey(pattern, elem []byte) (key, field []byte, self bool) {
+	cpat := cstr(pattern)
+	if len(cpat) == 1 && cpat[0] == '#' {
+		return nil, nil, true
+	}
+	star := bytes.IndexByte(cpat, '*')
+	if star < 0 {
+		return nil, nil, false
+	}
+	post := pattern[star+1:]
+	if f := bytes.Index(cpat[star+1:], []byte("->")); f >= 0 && star+1+f+2 < len(cpat) {
+		field = pattern[star+1+f+2:]
+		post = pattern[star+1 : star+1+f]
+	}
+	key = make([]byte, 0, star+len(elem)+len(post))
+	key = append(append(append(key, pattern[:star]...), elem...), post...)
+	return key, field, false
 }
 
 // lookup is lookupKeyRead, counting the keyspace hit or miss.
