@@ -71,36 +71,34 @@ func (k *Keys) lcsString(c *server.Client, key []byte) ([]byte, bool) {
 	return e.Bytes()
 }
 
-// writeLCS builds the table and replies as lcsCommand does.
-func writeLCS(c *server.Client, a, b []byte, opt lcsOptions) {
+// lcsMatch is one IDX match: a[aStart..aEnd] equals b[bStart..bEnd].
+type lcsMatch struct{ aStart, aEnd, bStart, bEnd int }
+
+// computeLCS builds the table of LCS lengths of every pair of prefixes,
+// then walks it back from the ends of the strings, as lcsCommand does:
+// the common subsequence, and (with idx) its runs of consecutive
+// matches, last first, those shorter than minMatchLen left out.
+func computeLCS(a, b []byte, idx bool, minMatchLen int64) (result []byte, matches []lcsMatch) {
 	alen, blen := len(a), len(b)
 	width := blen + 1
 	table := make([]uint32, (alen+1)*width)
 	at := func(i, j int) uint32 { return table[i*width+j] }
 	for i := 1; i <= alen; i++ {
 		for j := 1; j <= blen; j++ {
-			switch {
-			case a[i-1] == b[j-1]:
+			if a[i-1] == b[j-1] {
 				table[i*width+j] = at(i-1, j-1) + 1
-			default:
+			} else {
 				table[i*width+j] = max(at(i-1, j), at(i, j-1))
 			}
 		}
 	}
-	total := int(at(alen, blen))
-	if opt.getLen {
-		c.W.Int(int64(total))
-		return
-	}
-	result := make([]byte, total)
-	type match struct{ aStart, aEnd, bStart, bEnd int }
-	var matches []match
-	idx := total
-	aStart, aEnd, bStart, bEnd := alen, 0, 0, 0 // aStart == alen: no range open
+	n := int(at(alen, blen))
+	result = make([]byte, n)
+	aStart, aEnd, bStart, bEnd := alen, 0, 0, 0 // aStart == alen: no run open
 	for i, j := alen, blen; i > 0 && j > 0; {
 		emit := false
 		if a[i-1] == b[j-1] {
-			result[idx-1] = a[i-1]
+			result[n-1] = a[i-1]
 			if aStart == alen {
 				aStart, aEnd, bStart, bEnd = i-1, i-1, j-1, j-1
 			} else if aStart == i && bStart == j {
@@ -112,7 +110,7 @@ func writeLCS(c *server.Client, a, b []byte, opt lcsOptions) {
 			if aStart == 0 || bStart == 0 {
 				emit = true
 			}
-			idx, i, j = idx-1, i-1, j-1
+			n, i, j = n-1, i-1, j-1
 		} else {
 			if at(i-1, j) > at(i, j-1) {
 				i--
@@ -124,13 +122,24 @@ func writeLCS(c *server.Client, a, b []byte, opt lcsOptions) {
 			}
 		}
 		if emit {
-			if n := aEnd - aStart + 1; opt.minMatchLen == 0 || int64(n) >= opt.minMatchLen {
-				matches = append(matches, match{aStart, aEnd, bStart, bEnd})
+			if l := aEnd - aStart + 1; idx && (minMatchLen == 0 || int64(l) >= minMatchLen) {
+				matches = append(matches, lcsMatch{aStart, aEnd, bStart, bEnd})
 			}
 			aStart = alen
 		}
 	}
-	if !opt.getIdx {
+	return result, matches
+}
+
+// writeLCS replies as lcsCommand does: LEN's length, IDX's map of
+// matches and length, or the subsequence itself.
+func writeLCS(c *server.Client, a, b []byte, opt lcsOptions) {
+	result, matches := computeLCS(a, b, opt.getIdx, opt.minMatchLen)
+	switch {
+	case opt.getLen:
+		c.W.Int(int64(len(result)))
+		return
+	case !opt.getIdx:
 		c.W.Bulk(result)
 		return
 	}
@@ -154,5 +163,5 @@ func writeLCS(c *server.Client, a, b []byte, opt lcsOptions) {
 		}
 	}
 	c.W.BulkString("len")
-	c.W.Int(int64(total))
+	c.W.Int(int64(len(result)))
 }
