@@ -1,7 +1,5 @@
 package sortcmd
 
-import "slices"
-
 // partialSort orders v[left..right] (inclusive) as Redis's pqsort does
 // (NetBSD's qsort, Bentley and McIlroy's "Engineering a Sort Function",
 // that only recurses into the parts overlapping the wanted range).
@@ -143,7 +141,34 @@ func (ps *pqsorter[T]) sort(a, n int) {
 	}
 }
 
-// stableSort is a stable sort by cmp, as glibc's merge sort.
+// stableSort is a stable sort by cmp: glibc's qsort, a top-down merge
+// sort through a buffer (msort), moving each element O(log n) times.
 func stableSort[T any](v []T, cmp func(a, b *T) int) {
-	slices.SortStableFunc(v, func(a, b T) int { return cmp(&a, &b) })
+	if len(v) < 2 {
+		return
+	}
+	mergeSort(v, make([]T, len(v)), cmp)
+}
+
+func mergeSort[T any](v, tmp []T, cmp func(a, b *T) int) {
+	n := len(v)
+	if n < 2 {
+		return
+	}
+	half := n / 2
+	mergeSort(v[:half], tmp, cmp)
+	mergeSort(v[half:], tmp, cmp)
+	i, j, k := 0, half, 0
+	for i < half && j < n {
+		if cmp(&v[i], &v[j]) <= 0 {
+			tmp[k] = v[i]
+			i++
+		} else {
+			tmp[k] = v[j]
+			j++
+		}
+		k++
+	}
+	k += copy(tmp[k:], v[i:half])
+	copy(v, tmp[:k]) // what is left of the right half is in place
 }

@@ -46,3 +46,21 @@ func TestPartialSortOrdersTheWantedRange(t *testing.T) {
 		}
 	}
 }
+
+// stableSort keeps equal elements in their order, as glibc's merge sort.
+func TestStableSortKeepsTies(t *testing.T) {
+	type elem struct{ key, id int }
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 3, 7, 64, 65, 1000} {
+		v := make([]elem, n)
+		for i := range v {
+			v[i] = elem{r.IntN(5), i}
+		}
+		want := slices.Clone(v)
+		slices.SortStableFunc(want, func(a, b elem) int { return a.key - b.key })
+		stableSort(v, func(a, b *elem) int { return a.key - b.key })
+		if !slices.Equal(v, want) {
+			t.Fatalf("n=%d: got %v, want %v", n, v, want)
+		}
+	}
+}
