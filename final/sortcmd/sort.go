@@ -194,7 +194,10 @@ func (sc *Commands) storeResult(c *server.Client, items []item, o *options, outL
 // load reads the elements to sort and the output range [start, end],
 // as sortCommandGeneric: LIMIT is clamped to the elements, and when
 // nothing is sorted a list or sorted set loads only the range, in its
-// own order (reversed for DESC).
+// own order (reversed for DESC). Redis reads a set, and a sorted set it
+// sorts, in hash-table order, which its random hash seed changes from
+// one process to the next; elements that then compare equal (ALPHA BY)
+// can come out in another order here, as between two redis-servers.
 func (sc *Commands) load(value any, o *options) (items []item, start, end int64) {
 	n := int64(0)
 	switch v := value.(type) {
