@@ -37,6 +37,7 @@ import (
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -97,6 +98,7 @@ func run(path string, ctx *cli.Context) error {
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
+	sortcmd.Register(s, ca, lists)        // SORT and SORT_RO
 	evict.New(s, ca, cfg)                 // maxmemory: evict, or refuse writes with -OOM
 	multi.Register(s, ca)                 // MULTI/EXEC and WATCH
 	ps := pubsub.Register(s)              // SUBSCRIBE, PUBLISH and subscribed mode
