@@ -16,6 +16,7 @@ import (
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -28,6 +29,7 @@ func setup(s *server.Server) {
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
+	stream.Register(s, ca)
 	m := multi.Register(s, ca)
 	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
 	blk := block.Register(s, ca, lists)
@@ -37,7 +39,8 @@ func setup(s *server.Server) {
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
 var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
-	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps)
+	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps,
+	difftest.StreamOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
@@ -100,6 +103,39 @@ func TestSameRepliesAsRedis(t *testing.T) {
 			t.Errorf("seed %d RESP%d: replies differ (GOCACHE_DIFF_SEED=%d replays it); shortest failing sequence (%d of %d commands):\n%s"+
 				"last command:\n gocache: %q\n   redis: %q",
 				seed, proto, seed, len(short), m.Index+1, difftest.Format(short), last.Got, last.Want)
+		}
+	}
+}
+
+// TestStreamsSameAsRedis runs the stream commands alone, so that streams
+// grow, split into nodes (the node limits change as it runs), get
+// trimmed and consumed far more than in the mixed run.
+func TestStreamsSameAsRedis(t *testing.T) {
+	redisAddr := servertest.StartRedis(t)
+	s := servertest.Start(t, setup)
+	rows := concat(difftest.StreamOps, []difftest.Op{{Name: "del", Weight: 1, Args: func(g *difftest.Gen) []string {
+		return []string{"DEL", g.TypedKey("x")}
+	}}})
+	for seed := uint64(1); seed <= uint64(envInt(t, "GOCACHE_DIFF_SEEDS", 5)); seed++ {
+		steps := difftest.Generate(seed, envInt(t, "GOCACHE_DIFF_OPS", 400), rows)
+		for _, proto := range []int{2, 3} {
+			m, err := difftest.Run(servertest.Addr(s), redisAddr, proto, steps)
+			if err != nil {
+				t.Fatalf("seed %d RESP%d: %v", seed, proto, err)
+			}
+			if m != nil {
+				short := difftest.Minimize(steps[:m.Index+1], func(c []difftest.Step) bool {
+					m, err := difftest.Run(servertest.Addr(s), redisAddr, proto, c)
+					return err == nil && m != nil
+				}, 400, time.Now().Add(15*time.Second))
+				i := 0
+				for i < len(m.Got) && i < len(m.Want) && m.Got[i] == m.Want[i] {
+					i++
+				}
+				from := max(i-120, 0)
+				t.Errorf("seed %d RESP%d: replies differ; shortest failing sequence:\n%s last command, from byte %d:\n gocache: %q\n   redis: %q",
+					seed, proto, difftest.Format(short), from, m.Got[from:min(len(m.Got), i+200)], m.Want[from:min(len(m.Want), i+200)])
+			}
 		}
 	}
 }

@@ -99,6 +99,21 @@ func (sc *Commands) xgroup(c *server.Client) {
 			}
 		}
 	}
+	if cmdarg.Is(opt, "setid") && len(c.Args) == 7 {
+		if !cmdarg.Is(c.Args[5], "entriesread") {
+			subcommandSyntax(c)
+			return
+		}
+		v, ok := intArg(c, c.Args[6], "")
+		if !ok {
+			return
+		}
+		if v < 0 && v != invalidEntriesRead {
+			c.Error("ERR value for ENTRIESREAD must be positive or -1")
+			return
+		}
+		entriesRead = v
+	}
 	key, name := c.Args[2], c.Args[3]
 	s, ok := sc.write(c, key)
 	if !ok {
@@ -142,22 +157,6 @@ func (sc *Commands) xgroup(c *server.Client) {
 		} else if id, _, ok = ParseID(c.Args[4], 0, false, false); !ok {
 			c.Error(ErrInvalidID)
 			return
-		}
-		if len(c.Args) == 7 {
-			v, ok := cmdarg.Int(c.Args[6])
-			if !cmdarg.Is(c.Args[5], "entriesread") {
-				subcommandSyntax(c)
-				return
-			}
-			if !ok {
-				c.Error(cmdarg.ErrNotInt)
-				return
-			}
-			if v < 0 && v != invalidEntriesRead {
-				c.Error("ERR value for ENTRIESREAD must be positive or -1")
-				return
-			}
-			entriesRead = v
 		}
 		g.LastID, g.EntriesRead = id, entriesRead
 		c.OK()
@@ -434,7 +433,7 @@ func (sc *Commands) xclaim(c *server.Client) {
 			continue
 		}
 		if force && !found {
-			nack = &NACK{}
+			nack = &NACK{DeliveryTime: now, DeliveryCount: 1} // streamCreateNACK
 			g.pel.Set(k[:], nack)
 			found = true
 		}

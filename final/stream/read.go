@@ -21,10 +21,6 @@ type Read struct {
 // parseRead is the argument loop of xreadCommand, up to the key lookups.
 func parseRead(c *server.Client, group bool) (*Read, bool) {
 	r := &Read{Timeout: -1}
-	name := "xread"
-	if group {
-		name = "xreadgroup"
-	}
 	streamsArg := 0
 	args := c.Args
 	for i := 1; i < len(args); i++ {
@@ -54,11 +50,7 @@ func parseRead(c *server.Client, group bool) (*Read, bool) {
 			streamsArg = i + 1
 			n := len(args) - streamsArg
 			if n%2 != 0 {
-				symbol := "$"
-				if group {
-					symbol = ">"
-				}
-				c.Error("ERR Unbalanced '" + name + "' list of streams: for each stream key an ID or '" + symbol + "' must be specified.")
+				c.Error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
 				return nil, false
 			}
 			r.Keys = args[streamsArg : streamsArg+n/2]
@@ -161,22 +153,24 @@ func clone(b []byte) []byte {
 
 // served is one stream of a reply: its key and what to send from it.
 type served struct {
-	key    []byte
-	s      *Stream
-	g      *Group
-	c      *Consumer
-	after  ID
-	histry bool
+	key     []byte
+	s       *Stream
+	g       *Group
+	c       *Consumer
+	after   ID
+	history bool
 }
 
 // Serve writes the reply to r if any stream has something for it and
 // reports whether it did: every stream with entries after its ID
 // (XREAD), or, for XREADGROUP, with entries after the group's last ID
-// for ">", or the consumer's own history for an ID. The blocking layer
-// calls it again when a key it waits on changes.
+// for ">", or the consumer's own history for an ID. Streams are served
+// in order, so a key named twice has nothing new the second time. The
+// blocking layer calls it again when a key it waits on changes.
 func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read) bool {
 	now := clock(c)
-	var out []served
+	body := resp.Writer{Proto: w.Proto}
+	n := 0
 	for i, key := range r.Keys {
 		e := sc.ks.DB(c).Lookup(key, sc.ks.Now())
 		if e == nil {
@@ -195,41 +189,43 @@ func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read) bool {
 			sv.g = g
 			ok = false
 			if sv.after != MaxID {
-				ok, sv.histry = true, true
+				ok, sv.history = true, true
 			} else if s.Len() > 0 && s.LastValidID().Compare(g.LastID) > 0 {
 				ok, sv.after = true, g.LastID
 			}
-			sv.c = g.consumer(r.Consumer, now)
 		} else {
 			ok = s.Len() > 0 && s.LastValidID().Compare(sv.after) > 0
 		}
-		if ok {
-			out = append(out, sv)
+		if !ok {
+			continue
 		}
-	}
-	if len(out) == 0 {
-		return false
-	}
-	if w.Proto >= 3 {
-		w.Map(len(out))
-	} else {
-		w.Array(len(out))
-	}
-	for _, sv := range out {
+		if sv.g != nil {
+			sv.c = sv.g.consumer(r.Consumer, now) // a consumer exists once served
+		}
+		n++
 		if w.Proto < 3 {
-			w.Array(2)
+			body.Array(2)
 		}
-		w.Bulk(sv.key)
+		body.Bulk(sv.key)
 		start, _ := sv.after.Next()
 		switch {
 		case sv.g == nil:
-			writeRange(w, sv.s, start, MaxID, false, r.Count)
-		case sv.histry:
-			writeHistory(w, sv.s, sv.c, start, r.Count, now)
+			writeRange(&body, sv.s, start, MaxID, false, r.Count)
+		case sv.history:
+			writeHistory(&body, sv.s, sv.c, start, r.Count, now)
 		default:
-			sc.deliver(c, w, sv, start, r, now)
+			sc.deliver(c, &body, sv, start, r, now)
 		}
 	}
+	if n == 0 {
+		return false
+	}
+	if w.Proto >= 3 {
+		w.Map(n)
+	} else {
+		w.Array(n)
+	}
+	w.Raw(body.B)
 	return true
 }
 
