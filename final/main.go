@@ -87,6 +87,7 @@ func run(path string, ctx *cli.Context) error {
 	adm.UsedMemory, keys.Freq = ev.UsedMemory, ev.Freq
 	registerMessaging(s, adm, ca, keys) // transactions and Pub/Sub
 	blk := block.Register(s, ca, lists) // BLPOP and friends, woken by pushes
+	blk.Streams(stream.Register(s, ca)) // streams, whose XREAD and XREADGROUP block here
 	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
 	adm.Unblock, adm.InTimeoutTable = blk.Unblock, blk.WithTimeout
 	if err := registerPersistence(s, cfg, ca); err != nil {
@@ -148,7 +149,6 @@ func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys,
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
-	stream.Register(s, ca)
 	return ca, keys, lists
 }
 

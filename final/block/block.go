@@ -1,6 +1,7 @@
 // Package block is Redis's blocking list and sorted set commands (BLPOP,
-// BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) and the
-// machinery of Redis's blocked.c behind them.
+// BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP), the
+// waiting of XREAD and XREADGROUP with BLOCK, and the machinery of
+// Redis's blocked.c behind them.
 //
 // A command that finds nothing to pop parks its client: the client is
 // appended to a first-in first-out queue per database and key, its
@@ -82,6 +83,8 @@ type waiter struct {
 	dst      string
 	toLeft   bool
 	moveArgs [][]byte
+
+	stream *streamWait // XREAD, XREADGROUP
 }
 
 // Register adds the blocking commands to s, over the databases of ca; new

@@ -13,6 +13,7 @@ import (
 	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -37,6 +38,7 @@ func start(t *testing.T) *fixture {
 		zset.Register(s, ca)
 		multi.Register(s, ca)
 		f.block = block.Register(s, ca, lc)
+		f.block.Streams(stream.Register(s, ca))
 		s.Propagators = append(s.Propagators, func(db int, args [][]byte) {
 			parts := make([]string, len(args))
 			for i, a := range args {

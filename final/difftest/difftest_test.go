@@ -29,10 +29,10 @@ func setup(s *server.Server) {
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
-	stream.Register(s, ca)
 	m := multi.Register(s, ca)
 	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
 	blk := block.Register(s, ca, lists)
+	blk.Streams(stream.Register(s, ca))
 	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
 }
 

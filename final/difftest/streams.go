@@ -91,6 +91,16 @@ func (g *Gen) trimArgs() []string {
 	return out
 }
 
+// streamBlock is XREAD's BLOCK: a few milliseconds (one connection: no
+// one can write while it waits, so both servers time out alike), or a
+// value Redis refuses.
+func (g *Gen) streamBlock() string {
+	if g.Chance(6) {
+		return g.Pick("-1", "x", "1.5")
+	}
+	return g.Pick("1", "5")
+}
+
 // StreamOps are the stream commands with explicit IDs. Times (idle
 // times, delivery times, seen times) are compared within a tolerance;
 // everything else byte for byte.
@@ -141,6 +151,9 @@ var StreamOps = []Op{
 		if g.Chance(2) {
 			args = append(args, "COUNT", g.Pick("1", "2", "0", "-1"))
 		}
+		if g.Chance(6) {
+			args = append(args, "BLOCK", g.streamBlock())
+		}
 		keys := g.TypedKeys("x", 2)
 		args = append(append(args, "STREAMS"), keys...)
 		for range keys {
@@ -186,6 +199,9 @@ var StreamOps = []Op{
 		}
 		if g.Chance(5) {
 			args = append(args, "NOACK")
+		}
+		if g.Chance(6) {
+			args = append(args, "BLOCK", g.streamBlock())
 		}
 		keys := g.TypedKeys("x", 2)
 		args = append(append(args, "STREAMS"), keys...)

@@ -17,10 +17,9 @@ type Commands struct {
 	// Block, when set, parks an XREAD or XREADGROUP with BLOCK that found
 	// nothing to serve (the blocking layer sets it). Without it, such a
 	// call answers as if its timeout had passed.
+	// Its client is then served by ServeKey when a key it reads is
+	// written.
 	Block func(c *server.Client, r *Read)
-	// GroupDestroyed, when set, hears of XGROUP DESTROY, which fails the
-	// XREADGROUPs blocked on the group.
-	GroupDestroyed func(c *server.Client, key []byte)
 }
 
 // Type is what TYPE reports.

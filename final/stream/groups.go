@@ -168,10 +168,7 @@ func (sc *Commands) xgroup(c *server.Client) {
 		}
 		s.DestroyGroup(name)
 		c.W.Int(1)
-		c.Propagate()
-		if sc.GroupDestroyed != nil {
-			sc.GroupDestroyed(c, key)
-		}
+		c.Propagate() // the write wakes the group's blocked readers (ServeKey)
 	case cmdarg.Is(opt, "createconsumer") && len(c.Args) == 5:
 		if g.CreateConsumer(c.Args[4], clock(c)) == nil {
 			c.W.Int(0)

@@ -128,7 +128,7 @@ func (sc *Commands) xread(c *server.Client, group bool) {
 			return
 		}
 	}
-	if sc.Serve(c, c.W, r) {
+	if sc.Serve(c, c.W, r, c.PropagateAlso) {
 		return
 	}
 	if r.Timeout >= 0 && sc.Block != nil {
@@ -167,7 +167,7 @@ type served struct {
 // for ">", or the consumer's own history for an ID. Streams are served
 // in order, so a key named twice has nothing new the second time. The
 // blocking layer calls it again when a key it waits on changes.
-func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read) bool {
+func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read, propagate func(args ...[]byte)) bool {
 	now := clock(c)
 	body := resp.Writer{Proto: w.Proto}
 	n := 0
@@ -214,7 +214,7 @@ func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read) bool {
 		case sv.history:
 			writeHistory(&body, sv.s, sv.c, start, r.Count, now)
 		default:
-			sc.deliver(c, &body, sv, start, r, now)
+			deliver(&body, sv, start, r, now, propagate)
 		}
 	}
 	if n == 0 {
@@ -229,10 +229,69 @@ func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read) bool {
 	return true
 }
 
+// Errors of a blocked XREADGROUP whose stream or group went away.
+const (
+	ErrKeyGone   = "UNBLOCKED the stream key no longer exists"
+	ErrGroupGone = "NOGROUP the consumer group this client was blocked on no longer exists"
+)
+
+// ServeKey is serveClientsBlockedOnStreamKey for one reader blocked in
+// r: when key, just written, has entries after the reader's ID (the
+// group's last ID for XREADGROUP), it writes the reply with that one
+// stream and reports true. XREADGROUP is answered with an error when the
+// key no longer holds a stream or the group is gone; XREAD keeps
+// waiting.
+func (sc *Commands) ServeKey(c *server.Client, w *resp.Writer, r *Read, key []byte, propagate func(args ...[]byte)) bool {
+	var s *Stream
+	if e := sc.ks.DB(c).Lookup(key, sc.ks.Now()); e != nil {
+		s, _ = e.Value.(*Stream)
+	}
+	if s == nil {
+		if r.Group != nil {
+			w.Error(ErrKeyGone)
+			return true
+		}
+		return false
+	}
+	sv := served{key: key, s: s}
+	for i, k := range r.Keys {
+		if string(k) == string(key) {
+			sv.after = r.IDs[i]
+			break
+		}
+	}
+	if r.Group != nil {
+		if sv.g = s.Group(r.Group); sv.g == nil {
+			w.Error(ErrGroupGone)
+			return true
+		}
+		sv.after = sv.g.LastID
+	}
+	if s.Len() == 0 || s.LastValidID().Compare(sv.after) <= 0 {
+		return false
+	}
+	now := clock(c)
+	if w.Proto >= 3 {
+		w.Map(1)
+	} else {
+		w.Array(1)
+		w.Array(2)
+	}
+	w.Bulk(key)
+	start, _ := sv.after.Next()
+	if sv.g == nil {
+		writeRange(w, s, start, MaxID, false, r.Count)
+		return true
+	}
+	sv.c = sv.g.consumer(r.Consumer, now)
+	deliver(w, sv, start, r, now, propagate)
+	return true
+}
+
 // deliver sends the new entries from start to the group's consumer
 // (streamReplyWithRange with a group): each moves the group's last ID
 // and, unless NOACK, enters the PELs and the AOF as an XCLAIM.
-func (sc *Commands) deliver(c *server.Client, w *resp.Writer, sv served, start ID, r *Read, now int64) {
+func deliver(w *resp.Writer, sv served, start ID, r *Read, now int64, propagate func(args ...[]byte)) {
 	var entries []Entry
 	sv.s.Range(start, MaxID, false, func(e Entry) bool {
 		entries = append(entries, e)
@@ -254,11 +313,11 @@ func (sc *Commands) deliver(c *server.Client, w *resp.Writer, sv served, start I
 		writeEntry(w, e)
 		if !r.NoAck {
 			nack := g.deliver(e.ID, sv.c, now)
-			c.PropagateAlso(xclaimArgs(sv.key, g, e.ID.Append(nil), nack)...)
+			propagate(xclaimArgs(sv.key, g, e.ID.Append(nil), nack)...)
 		}
 	}
 	if r.NoAck && moved {
-		c.PropagateAlso(setIDArgs(sv.key, g)...)
+		propagate(setIDArgs(sv.key, g)...)
 	}
 }
 

@@ -495,7 +495,7 @@ func (s *Server) Call(c *Client, cmd *Command) {
 	}
 	if len(c.also) > 0 {
 		s.Dirty++
-		s.propagateAll(c.DB, c.also)
+		s.PropagateAll(c.DB, c.also)
 		c.also = nil
 	}
 	for _, hook := range s.AfterCall {
@@ -523,10 +523,10 @@ func (s *Server) Propagate(db int, args [][]byte) {
 	}
 }
 
-// propagateAll hands several changes of one command to the propagators,
+// PropagateAll hands several changes of one command to the propagators,
 // in MULTI/EXEC unless the command runs inside a transaction (EXEC
 // wraps everything it ran once).
-func (s *Server) propagateAll(db int, ops [][][]byte) {
+func (s *Server) PropagateAll(db int, ops [][][]byte) {
 	wrap := len(ops) > 1 && s.nesting == 0
 	if wrap {
 		s.Propagate(db, [][]byte{[]byte("MULTI")})
