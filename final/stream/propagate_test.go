@@ -7,6 +7,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/final/block"
+	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/stream"
 )
@@ -18,7 +20,7 @@ type env struct {
 	c     *servertest.Conn
 }
 
-// start runs the stream commands (and transactions) with a fake clock at
+// start runs the stream commands (with transactions and blocking) with a fake clock at
 // 1700000000000 ms and a propagation recorder.
 func start(t *testing.T) *env {
 	e := &env{clock: servertest.NewClock(1_700_000_000_000)}
@@ -26,8 +28,8 @@ func start(t *testing.T) *env {
 		s.Now = e.clock.Now
 		e.rec = servertest.RecordPropagated(s)
 		ca := cache.Register(s)
-		stream.Register(s, ca)
 		multi.Register(s, ca)
+		block.Register(s, ca, list.Register(s, ca)).Streams(stream.Register(s, ca))
 	})
 	e.c = servertest.Dial(t, servertest.Addr(e.s))
 	return e
