@@ -26,6 +26,11 @@ func (b *Block) Streams(sc *stream.Commands) {
 		w := &waiter{stream: &streamWait{sc, r}, keys: keysOf(keys)}
 		b.block(c, w, r.Timeout)
 	}
+	sc.Wake = func(c *server.Client, key []byte) {
+		if b.waiting[c.DB][string(key)] != nil {
+			b.signal(c.DB, string(key))
+		}
+	}
 }
 
 // serveStream serves w from key k if k has news for it (stream's

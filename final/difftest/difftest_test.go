@@ -150,6 +150,13 @@ func TestFoundMismatchesStayFixed(t *testing.T) {
 		// another list: the watched key did not change, EXEC runs.
 		{{"FLUSHALL"}, {"RPUSH", "l2", "a", "b"}, {"WATCH", "k5"}, {"LMPOP", "2", "k5", "l2", "RIGHT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 		{{"FLUSHALL"}, {"RPUSH", "l2", "a"}, {"WATCH", "k5"}, {"BLMPOP", "0.01", "2", "k5", "l2", "LEFT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		// Consumer-group changes and XSETID do not touch a watched
+		// stream (Redis 7.0 signals no modification for them); XADD does.
+		{{"FLUSHALL"}, {"XADD", "x1", "1-1", "f", "v"}, {"WATCH", "x1"}, {"XGROUP", "CREATE", "x1", "g", "0"},
+			{"XGROUP", "CREATECONSUMER", "x1", "g", "c"}, {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "x1", ">"},
+			{"XGROUP", "SETID", "x1", "g", "0"}, {"XSETID", "x1", "5-5"}, {"XGROUP", "DESTROY", "x1", "g"},
+			{"MULTI"}, {"PING"}, {"EXEC"}},
+		{{"FLUSHALL"}, {"XADD", "x1", "1-1", "f", "v"}, {"WATCH", "x1"}, {"XADD", "x1", "2-1", "f", "v"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 		// ...but a watched key created and deleted again did change.
 		{{"FLUSHALL"}, {"WATCH", "k5"}, {"SET", "k5", "1"}, {"DEL", "k5"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 	} {

@@ -20,6 +20,10 @@ type Commands struct {
 	// Its client is then served by ServeKey when a key it reads is
 	// written.
 	Block func(c *server.Client, r *Read)
+	// Wake, when set, tells the blocking layer that the readers blocked
+	// on key should look again although the key was not written (XGROUP
+	// DESTROY: signalDeletedKeyAsReady).
+	Wake func(c *server.Client, key []byte)
 }
 
 // Type is what TYPE reports.
@@ -65,6 +69,13 @@ func (sc *Commands) table() []*server.Command {
 // WRONGTYPE.
 func (sc *Commands) write(c *server.Client, key []byte) (*Stream, bool) {
 	return typecmd.Write[*Stream](c, sc.ks, key)
+}
+
+// lookup finds key's stream for a change that Redis 7.0 does not signal
+// as a modification of the key (XGROUP, XSETID change only group state
+// or the last ID): a WATCH of the key does not see it.
+func (sc *Commands) lookup(c *server.Client, key []byte) (*Stream, bool) {
+	return typecmd.As[*Stream](c, sc.ks.DB(c).Lookup(key, sc.ks.Now()))
 }
 
 func (sc *Commands) read(c *server.Client, key []byte) (*Stream, bool) {
@@ -497,7 +508,7 @@ func (sc *Commands) xsetid(c *server.Client) {
 			return
 		}
 	}
-	s, ok := sc.write(c, c.Args[1])
+	s, ok := sc.lookup(c, c.Args[1])
 	if !ok {
 		return
 	}

@@ -115,7 +115,7 @@ func (sc *Commands) xgroup(c *server.Client) {
 		entriesRead = v
 	}
 	key, name := c.Args[2], c.Args[3]
-	s, ok := sc.write(c, key)
+	s, ok := sc.lookup(c, key)
 	if !ok {
 		return
 	}
@@ -168,7 +168,10 @@ func (sc *Commands) xgroup(c *server.Client) {
 		}
 		s.DestroyGroup(name)
 		c.W.Int(1)
-		c.Propagate() // the write wakes the group's blocked readers (ServeKey)
+		c.Propagate()
+		if sc.Wake != nil {
+			sc.Wake(c, key) // the group's blocked readers get NOGROUP (ServeKey)
+		}
 	case cmdarg.Is(opt, "createconsumer") && len(c.Args) == 5:
 		if g.CreateConsumer(c.Args[4], clock(c)) == nil {
 			c.W.Int(0)
