@@ -21,6 +21,7 @@ type Stream struct {
 	maxDeletedID ID           // the largest ID XDEL removed
 	entriesAdded int64        // entries ever added
 	groups       *Tree[*Group]
+	tail         *node // the last node, where XADD appends; nil: look it up
 }
 
 // New returns an empty stream.
@@ -73,7 +74,10 @@ func (s *Stream) Append(id ID, fields, values [][]byte, lim Limits) string {
 	if maxBytes <= 0 || maxBytes > listpackMaxSize {
 		maxBytes = listpackMaxSize
 	}
-	_, n, ok := s.rax.Last()
+	n, ok := s.tail, s.tail != nil
+	if !ok {
+		_, n, ok = s.rax.Last()
+	}
 	if ok && (n.size+total >= maxBytes ||
 		lim.MaxEntries > 0 && n.live+n.deleted >= lim.MaxEntries) {
 		ok = false
@@ -83,6 +87,7 @@ func (s *Stream) Append(id ID, fields, values [][]byte, lim Limits) string {
 		k := id.Key()
 		s.rax.Set(k[:], n)
 	}
+	s.tail = n
 	n.append(id, fields, values)
 	s.length++
 	s.entriesAdded++
@@ -236,10 +241,18 @@ func (s *Stream) Delete(id ID) bool {
 func (s *Stream) removeAt(k []byte, n *node, i int) {
 	s.length--
 	if n.live == 1 {
-		s.rax.Delete(k)
+		s.dropNode(k, n)
 		return
 	}
 	n.markDeleted(i)
+}
+
+// dropNode removes node n, at key k, from the tree.
+func (s *Stream) dropNode(k []byte, n *node) {
+	s.rax.Delete(k)
+	if n == s.tail {
+		s.tail = nil
+	}
 }
 
 // DeleteIDs is XDEL: the number of ids removed, keeping the first and
@@ -308,7 +321,7 @@ func (s *Stream) Trim(t Trim) int64 {
 			whole = n.lastID().Less(t.MinID)
 		}
 		if whole {
-			s.rax.Delete(k)
+			s.dropNode(k, n)
 			s.length -= live
 			deleted += live
 			continue
