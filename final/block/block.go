@@ -116,8 +116,8 @@ func Register(s *server.Server, ca *cache.Cache, lc *list.Commands) *Block {
 	return b
 }
 
-// hook makes a write to a key of database index that clients wait for
-// mark the key ready. The write has not happened yet: whether the key
+// hook makes a write to a key of database index that clients wait for,
+// or a flush of the database, mark the key ready. The write has not happened yet: whether the key
 // then holds something to pop is decided when it is served.
 func (b *Block) hook(index int, db *keyspace.DB) {
 	prev := db.BeforeWrite
@@ -126,6 +126,17 @@ func (b *Block) hook(index int, db *keyspace.DB) {
 			prev(key, e)
 		}
 		if b.waiting[index][key] != nil {
+			b.signal(index, key)
+		}
+	}
+	// FLUSHDB and FLUSHALL leave nothing to pop, but an XREADGROUP
+	// waiting on a stream that is gone must be told.
+	prevFlush := db.BeforeFlush
+	db.BeforeFlush = func() {
+		if prevFlush != nil {
+			prevFlush()
+		}
+		for key := range b.waiting[index] {
 			b.signal(index, key)
 		}
 	}

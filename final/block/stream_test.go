@@ -53,6 +53,20 @@ func TestStreamsBlockLikeRedis(t *testing.T) {
 			s.do(0, "XADD", "s", "10-1", "f", "again")
 			s.read(2)
 
+			// FLUSHALL and SWAPDB take the stream away from XREADGROUP.
+			s.do(0, "XGROUP", "CREATE", "s", "g", "$")
+			s.block(1, 1, "XREADGROUP", "GROUP", "g", "carol", "BLOCK", "0", "STREAMS", "s", ">")
+			s.block(2, 2, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+			s.do(0, "FLUSHALL")
+			s.read(1)
+			s.do(0, "XADD", "s", "20-1", "f", "after flush")
+			s.read(2)
+			s.do(0, "XGROUP", "CREATE", "s", "g", "$")
+			s.block(1, 1, "XREADGROUP", "GROUP", "g", "carol", "BLOCK", "0", "STREAMS", "s", ">")
+			s.do(0, "SWAPDB", "0", "1")
+			s.read(1)
+			s.do(0, "SWAPDB", "0", "1")
+
 			// Timeouts, and BLOCK inside a transaction.
 			s.do(1, "XREAD", "BLOCK", "10", "STREAMS", "s", "$")
 			s.do(1, "XGROUP", "CREATE", "s", "g", "$")
