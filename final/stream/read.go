@@ -172,12 +172,10 @@ func (sc *Commands) Serve(c *server.Client, w *resp.Writer, r *Read, propagate f
 	body := resp.Writer{Proto: w.Proto}
 	n := 0
 	for i, key := range r.Keys {
-		e := sc.ks.DB(c).Lookup(key, sc.ks.Now())
-		if e == nil {
-			continue
-		}
-		s, ok := e.Value.(*Stream)
-		if !ok {
+		// xreadCommand looks each key up a second time here, and counts
+		// the hit or miss again (lookupKeyRead).
+		s, ok := sc.read(c, key)
+		if !ok || s == nil {
 			continue
 		}
 		sv := served{key: key, s: s, after: r.IDs[i]}
