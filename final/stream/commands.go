@@ -1,11 +1,13 @@
 package stream
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/cmdarg"
+	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/typecmd"
 )
 
@@ -37,15 +39,29 @@ func Register(s *server.Server, ks typecmd.Keyspace) *Commands {
 	sc := &Commands{ks: ks, Limits: Limits{DefaultNodeMaxBytes, DefaultNodeMaxEntries}}
 	s.Commands.Add(sc.table()...)
 	s.Config.Add(
-		typecmd.IntParam("stream-node-max-bytes", "", &sc.Limits.MaxBytes),
+		&server.Param{
+			// A memory value in Redis: "4kb" is 4096.
+			Name: "stream-node-max-bytes",
+			Get:  func() string { return strconv.Itoa(sc.Limits.MaxBytes) },
+			Set: func(v string) error {
+				n, err := config.ParseMemory(v)
+				if err == nil && n > math.MaxInt {
+					err = strconv.ErrRange
+				}
+				if err == nil {
+					sc.Limits.MaxBytes = int(n)
+				}
+				return err
+			},
+		},
 		typecmd.IntParam("stream-node-max-entries", "", &sc.Limits.MaxEntries),
 	)
 	return sc
 }
 
+// table is Redis 7.0's rows for the stream commands: arity, flags, keys.
 func (sc *Commands) table() []*server.Command {
-	const w, r, fast, oom, ns, blk, mk = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.NoScript, server.Blocking, server.Movablekeys
-	_ = ns
+	const w, r, fast, oom, blk, mk = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.Blocking, server.Movablekeys
 	return []*server.Command{
 		server.NewCommand("xadd", -5, w|oom|fast, 1, 1, 1, "stream", sc.xadd),
 		server.NewCommand("xrange", -4, r, 1, 1, 1, "stream", func(c *server.Client) { sc.xrange(c, false) }),
