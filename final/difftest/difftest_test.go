@@ -150,6 +150,8 @@ func TestFoundMismatchesStayFixed(t *testing.T) {
 		// another list: the watched key did not change, EXEC runs.
 		{{"FLUSHALL"}, {"RPUSH", "l2", "a", "b"}, {"WATCH", "k5"}, {"LMPOP", "2", "k5", "l2", "RIGHT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 		{{"FLUSHALL"}, {"RPUSH", "l2", "a"}, {"WATCH", "k5"}, {"BLMPOP", "0.01", "2", "k5", "l2", "LEFT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		// ...but a watched key created and deleted again did change.
+		{{"FLUSHALL"}, {"WATCH", "k5"}, {"SET", "k5", "1"}, {"DEL", "k5"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 		// Consumer-group changes and XSETID do not touch a watched
 		// stream (Redis 7.0 signals no modification for them); XADD does.
 		{{"FLUSHALL"}, {"XADD", "x1", "1-1", "f", "v"}, {"WATCH", "x1"}, {"XGROUP", "CREATE", "x1", "g", "0"},
@@ -157,8 +159,9 @@ func TestFoundMismatchesStayFixed(t *testing.T) {
 			{"XGROUP", "SETID", "x1", "g", "0"}, {"XSETID", "x1", "5-5"}, {"XGROUP", "DESTROY", "x1", "g"},
 			{"MULTI"}, {"PING"}, {"EXEC"}},
 		{{"FLUSHALL"}, {"XADD", "x1", "1-1", "f", "v"}, {"WATCH", "x1"}, {"XADD", "x1", "2-1", "f", "v"}, {"MULTI"}, {"PING"}, {"EXEC"}},
-		// ...but a watched key created and deleted again did change.
-		{{"FLUSHALL"}, {"WATCH", "k5"}, {"SET", "k5", "1"}, {"DEL", "k5"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		// An unknown subcommand is refused at once, even in MULTI, which
+		// it then aborts.
+		{{"MULTI"}, {"XGROUP", "FOO"}, {"OBJECT", "FOO", "k"}, {"CONFIG", "FOO"}, {"PING"}, {"EXEC"}},
 	} {
 		for _, cmd := range seq {
 			p.Same(cmd...)

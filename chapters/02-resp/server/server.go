@@ -390,6 +390,12 @@ func (s *Server) check(c *Client) string {
 	if cmd == nil {
 		return unknownCommand(c.Args)
 	}
+	if len(cmd.Subcommands) > 0 && len(c.Args) >= 2 {
+		// lookup found no such subcommand: refused like an unknown
+		// command (Redis's commandCheckExistence), so MULTI does not
+		// queue it.
+		return unknownSubcommandError(c.Args)
+	}
 	if !cmd.arityOK(len(c.Args)) {
 		cmd.RejectedCalls++
 		return "ERR wrong number of arguments for '" + cmd.FullName() + "' command"
