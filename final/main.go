@@ -38,6 +38,7 @@ import (
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/sortcmd"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -103,7 +104,8 @@ func run(path string, ctx *cli.Context) error {
 	multi.Register(s, ca)                 // MULTI/EXEC and WATCH
 	ps := pubsub.Register(s)              // SUBSCRIBE, PUBLISH and subscribed mode
 	ps.Limit = pubsub.Limit{}             // admin enforces client-output-buffer-limit for every class
-	block.Register(s, ca, lists)          // BLPOP and friends, woken by writes
+	blk := block.Register(s, ca, lists)   // BLPOP and friends, woken by writes
+	blk.Streams(stream.Register(s, ca))   // streams, whose XREAD and XREADGROUP block there
 	err = registerPersistence(s, cfg, ca) // chapters 04 and 05: load the AOF, append, rewrite
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 // Package block is Redis's blocking list and sorted set commands (BLPOP,
-// BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) and the
-// machinery of Redis's blocked.c behind them.
+// BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP), the
+// waiting of XREAD and XREADGROUP with BLOCK, and the machinery of
+// Redis's blocked.c behind them.
 //
 // A command that finds nothing to pop parks its client: the client is
 // appended to a first-in first-out queue per database and key, its
@@ -78,6 +79,8 @@ type waiter struct {
 	dst      string
 	toLeft   bool
 	moveArgs [][]byte
+
+	stream *streamWait // XREAD, XREADGROUP
 }
 
 // Register adds the blocking commands to s, over the databases of ca; new
@@ -102,6 +105,15 @@ func Register(s *server.Server, ca *cache.Cache, lc *list.Commands) *Block {
 // something to pop is decided when it is served.
 func (b *Block) KeyWriting(db int, key string, _ *keyspace.Entry) {
 	if b.waiting[db][key] != nil {
+		b.signal(db, key)
+	}
+}
+
+// Flushing is for FLUSHDB and FLUSHALL (a keyspace observer method): they
+// leave nothing to pop, but an XREADGROUP waiting on a stream that is
+// gone must be told.
+func (b *Block) Flushing(db int) {
+	for key := range b.waiting[db] {
 		b.signal(db, key)
 	}
 }

@@ -16,7 +16,7 @@ import (
 // again for each queued command, with c.Args and c.LastCmd set to it:
 // those are nested calls, whose changes wait for EXEC's end.
 func (s *Server) Call(c *Client, cmd *Command) {
-	c.propagated, c.prop = false, nil
+	c.propagated, c.prop, c.also = false, nil, nil
 	mark, changes := len(s.reply.B), s.changes
 	start := time.Now()
 	s.depth++
@@ -33,6 +33,14 @@ func (s *Server) Call(c *Client, cmd *Command) {
 		s.changes++
 		s.pending = append(s.pending, op{c.DB, c.prop})
 		c.propagated, c.prop = false, nil
+	}
+	if len(c.also) > 0 {
+		s.Dirty++
+		for _, args := range c.also {
+			s.changes++
+			s.pending = append(s.pending, op{c.DB, args})
+		}
+		c.also = nil
 	}
 	changed := s.changes != changes
 	for _, o := range s.layers.callObservers {

@@ -49,7 +49,8 @@ type Client struct {
 	readErr  error     // from the last Fill
 	parseErr error     // a protocol error after the parsed commands
 
-	prop       [][]byte // what Propagate recorded for the running command
+	prop       [][]byte   // what Propagate recorded for the running command
+	also       [][][]byte // what PropagateAlso recorded, in order
 	propagated bool
 	blocked    bool
 	closeAfter bool
@@ -108,6 +109,16 @@ func (c *Client) Propagate(args ...[]byte) {
 		return
 	}
 	c.prop = args
+}
+
+// PropagateAlso records one more command to replay in place of the
+// running one, which is then not propagated itself (Redis's
+// alsoPropagate with preventCommandPropagation): XREADGROUP's
+// deliveries go to the AOF as one XCLAIM each. They join the pending
+// changes of the execution unit (Server.Call), which wraps more than one
+// in MULTI/EXEC so that loading applies all or none.
+func (c *Client) PropagateAlso(args ...[]byte) {
+	c.also = append(c.also, args)
 }
 
 // CloseAfterReply closes the connection once the running command's reply

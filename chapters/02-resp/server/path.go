@@ -8,9 +8,9 @@ import (
 // The command path. Every command a client sends takes the same steps, in
 // the order of Redis 7.0's processCommand (server.c):
 //
-//  1. lookup and arity: an unknown name or a wrong number of arguments is
-//     refused before anything else, since nothing else about the command
-//     is known yet;
+//  1. lookup and arity: an unknown name (or subcommand) or a wrong number
+//     of arguments is refused before anything else, since nothing else
+//     about the command is known yet;
 //  2. auth: a client that has not authenticated may run only the
 //     commands flagged no-auth (AUTH, HELLO, QUIT, RESET): -NOAUTH;
 //  3. the pre-checks, each a step below, in this order:
@@ -83,6 +83,12 @@ func (s *Server) execute(c *Client) bool {
 func (s *Server) refusal(c *Client, cmd *Command) string {
 	if cmd == nil {
 		return unknownCommand(c.Args)
+	}
+	if len(cmd.Subcommands) > 0 && len(c.Args) >= 2 {
+		// lookup found no such subcommand: refused like an unknown
+		// command (Redis's commandCheckExistence), so MULTI does not
+		// queue it.
+		return unknownSubcommandError(c.Args)
 	}
 	if !cmd.arityOK(len(c.Args)) {
 		return "ERR wrong number of arguments for '" + cmd.FullName() + "' command"
