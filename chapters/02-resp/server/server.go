@@ -68,7 +68,6 @@ type Server struct {
 	loading bool        // Load is running
 	stopped bool        // Shutdown ran
 	cmdTime time.Time   // the running command's time (CommandTime); zero between commands
-	nesting int         // how many Calls are running (EXEC runs its commands inside its own)
 	reply   resp.Writer // the shared reply buffer every Client.W points to
 	push    resp.Writer // for writing to a client other than the running one
 }
