@@ -95,7 +95,7 @@ func run(path string, ctx *cli.Context) error {
 	if err := registerPersistence(s, cfg, ca); err != nil {
 		return err
 	}
-	for _, n := range cfg.Notices {
+	for _, n := range cfg.Notices() {
 		log.Info(n)
 	}
 	if err := writePidFile(cfg.Get("pidfile")); err != nil {
