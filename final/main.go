@@ -135,6 +135,9 @@ func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 	if err := cfg.ApplyFlags(ctx); err != nil {
 		return nil, cli.Exit(fmt.Sprintf("\n*** FATAL CONFIG ERROR (%s) ***\n%v\n", fullVersion, err), 1)
 	}
+	if err := cfg.CheckDir(); err != nil {
+		return nil, cli.Exit(fmt.Sprintf("\n*** FATAL CONFIG ERROR (%s) ***\n%v\n", fullVersion, err), 1)
+	}
 	return cfg, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gocache/gocache/chapters/04-aof/persistence"
 )
 
 // Values holds the current value of every option in canonical form (what
@@ -72,6 +74,17 @@ func (v *Values) Set(name, value string) error {
 			v.vals[o.Name] = old
 			return err
 		}
+	}
+	return nil
+}
+
+// CheckDir refuses a dir that is missing or is not a directory, with
+// Redis's words for the final value: the image's configuration file may
+// say "dir /data" and a flag move it elsewhere, so each setting is not
+// checked on its own.
+func (v *Values) CheckDir() error {
+	if err := persistence.CheckDir(v.Get("dir")); err != nil {
+		return fmt.Errorf(">>> 'dir %q'\n%v", v.Get("dir"), err)
 	}
 	return nil
 }
