@@ -49,7 +49,7 @@ func main() {
 		Name:  "01-reactor",
 		Usage: "echo server on an epoll event loop",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "port", Value: 6379, Usage: "TCP port"},
+			&cli.IntFlag{Name: "port", Value: 6380, Usage: "TCP port (the course uses 6380 so that a real Redis can keep 6379)"},
 			&cli.StringFlag{Name: "bind", Value: "127.0.0.1", Usage: "IP address to listen on"},
 			&cli.IntFlag{Name: "io-threads", Value: 1, Usage: "goroutines that read and write sockets"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log every connection"},

@@ -32,7 +32,7 @@ func (a App) Run(args []string) error {
 		Name:  a.Name,
 		Usage: a.Usage,
 		Flags: append([]cli.Flag{
-			&cli.IntFlag{Name: "port", Value: 6379, Usage: "TCP port to listen on (0 picks a free one)"},
+			&cli.IntFlag{Name: "port", Value: 6380, Usage: "TCP port to listen on (0 picks a free one); the course uses 6380 so that a real Redis can keep 6379"},
 			&cli.StringFlag{Name: "bind", Value: "127.0.0.1", Usage: "addresses to listen on, separated by spaces"},
 			&cli.IntFlag{Name: "io-threads", Value: 1, Usage: "goroutines that read, parse and write (1: the event loop alone)"},
 			&cli.StringFlag{Name: "loglevel", Value: "info", Usage: "debug, info, warning"},
