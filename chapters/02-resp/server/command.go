@@ -133,6 +133,9 @@ func (t Table) Replace(cmds ...*Command) {
 func (t Table) put(cmd *Command) {
 	for name, sub := range cmd.Subcommands {
 		sub.fullName = cmd.Name + "|" + name
+		if sub.Group == "" {
+			sub.Group = cmd.Group // Redis's subcommands are in their container's group
+		}
 	}
 	t[cmd.Name] = cmd
 }
