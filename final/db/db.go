@@ -40,6 +40,7 @@ func Register(s *server.Server, ca *cache.Cache) *Keys {
 	k.Policy = k.configPolicy
 	ca.TypeName = TypeName
 	s.Commands.Add(k.commands()...)
+	s.Commands.Add(k.bitCommands()...)
 	return k
 }
 

@@ -37,7 +37,8 @@ func setup(s *server.Server) {
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
 var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
-	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps)
+	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps,
+	difftest.BitOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
