@@ -38,7 +38,7 @@ func setup(s *server.Server) {
 // like Redis, with weights.
 var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
 	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps,
-	difftest.BitOps, difftest.HLLOps)
+	difftest.BitOps, difftest.HLLOps, difftest.GeoOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
