@@ -140,6 +140,7 @@ func (k *Keys) pfcount(c *server.Client) {
 			return
 		}
 		hll.SetCached(b, card)
+		e = k.DB(c).LookupWrite(c.Args[1], k.Now()) // the same entry, now noted as written (WATCH)
 		storeHLL(e, b)
 		c.Propagate()
 	}
