@@ -25,7 +25,7 @@ func (k *Keys) hllCommands() []*server.Command {
 	const w, r, fast, oom, admin = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.Admin
 	return []*server.Command{
 		server.NewCommand("pfadd", -2, w|oom|fast, 1, 1, 1, "hyperloglog", k.pfadd),
-		server.NewCommand("pfcount", -2, r|server.MayReplicate, 1, -1, 1, "hyperloglog", k.pfcount),
+		server.NewCommand("pfcount", -2, r, 1, -1, 1, "hyperloglog", k.pfcount),
 		server.NewCommand("pfmerge", -2, w|oom, 1, -1, 1, "hyperloglog", k.pfmerge),
 		server.NewCommand("pfdebug", 3, w|oom|admin, 2, 2, 1, "hyperloglog", k.pfdebug),
 		server.NewCommand("pfselftest", 1, admin, 0, 0, 0, "hyperloglog", k.pfselftest),
