@@ -37,9 +37,9 @@ func (k *Keys) hllParam() *server.Param {
 	return typecmd.IntParam("hll-sparse-max-bytes", "", &k.HLLSparseMax)
 }
 
-// hllValue checks that e holds a HyperLogLog and returns a copy of its
-// bytes to change; ok is false after the WRONGTYPE reply.
-func hllValue(c *server.Client, e *keyspace.Entry) ([]byte, bool) {
+// hllView checks that e holds a HyperLogLog and returns its bytes, to
+// read only; ok is false after the WRONGTYPE reply.
+func hllView(c *server.Client, e *keyspace.Entry) ([]byte, bool) {
 	b, ok := e.Bytes()
 	if !ok {
 		c.Error(cache.ErrWrongType)
@@ -49,7 +49,7 @@ func hllValue(c *server.Client, e *keyspace.Entry) ([]byte, bool) {
 		c.Error(errNotHLL)
 		return nil, false
 	}
-	return append([]byte(nil), b...), true
+	return b, true
 }
 
 // storeHLL writes a changed value back as the raw string Redis keeps it in.
@@ -59,20 +59,40 @@ func storeHLL(e *keyspace.Entry, b []byte) {
 }
 
 // PFADD key [element ...]: 1 if a register changed or the key was made.
+// A dense value is patched in place, two bytes per raised register; a
+// sparse one is rebuilt (it is at most hll-sparse-max-bytes long).
 func (k *Keys) pfadd(c *server.Client) {
 	db, now := k.DB(c), k.Now()
 	e := db.LookupWrite(c.Args[1], now)
 	var b []byte
-	updated := false
-	if e == nil {
-		b, updated = hll.New(), true
+	created := e == nil
+	if created {
+		b = hll.New()
 		e = db.SetString(c.Args[1], nil, now)
 	} else {
 		var ok bool
-		if b, ok = hllValue(c, e); !ok {
+		if b, ok = hllView(c, e); !ok {
 			return
 		}
 	}
+	updated := created
+	if !created && hll.IsDense(b) {
+		e.SetForm(keyspace.FormRaw) // dbUnshareStringValue
+		for _, ele := range c.Args[2:] {
+			if off, patch, changed := hll.DenseAdd(b, ele); changed {
+				e.SetRange(off, patch)
+				b, _ = e.Bytes()
+				updated = true
+			}
+		}
+		if updated {
+			e.SetRange(hll.HeaderSize-1, []byte{b[hll.HeaderSize-1] | 0x80}) // the cached count is stale
+			c.Propagate()
+		}
+		c.W.Int(b2i(updated))
+		return
+	}
+	b = append([]byte(nil), b...)
 	for _, ele := range c.Args[2:] {
 		var changed bool
 		var err error
@@ -110,7 +130,7 @@ func (k *Keys) pfcount(c *server.Client) {
 			if e == nil {
 				continue
 			}
-			b, ok := hllValue(c, e)
+			b, ok := hllView(c, e)
 			if !ok {
 				return
 			}
@@ -127,7 +147,7 @@ func (k *Keys) pfcount(c *server.Client) {
 		c.W.Int(0)
 		return
 	}
-	b, ok := hllValue(c, e)
+	b, ok := hllView(c, e)
 	if !ok {
 		return
 	}
@@ -139,9 +159,10 @@ func (k *Keys) pfcount(c *server.Client) {
 			c.Error(errCorruptHLL)
 			return
 		}
-		hll.SetCached(b, card)
+		var cached [hll.HeaderSize]byte
+		hll.SetCached(cached[:], card)
 		e = k.DB(c).LookupWrite(c.Args[1], k.Now()) // the same entry, now noted as written (WATCH)
-		storeHLL(e, b)
+		e.SetRange(8, cached[8:])
 		c.Propagate()
 	}
 	c.W.Int(int64(card))
@@ -157,7 +178,7 @@ func (k *Keys) pfmerge(c *server.Client) {
 		if e == nil {
 			continue
 		}
-		b, ok := hllValue(c, e)
+		b, ok := hllView(c, e)
 		if !ok {
 			return
 		}
@@ -201,7 +222,7 @@ func (k *Keys) pfdebug(c *server.Client) {
 		c.Error("ERR The specified key does not exist")
 		return
 	}
-	b, ok := hllValue(c, e)
+	b, ok := hllView(c, e)
 	if !ok {
 		return
 	}

@@ -147,8 +147,10 @@ func denseGet(r []byte, i int) uint8 {
 }
 
 // denseSet writes register i of the dense registers r.
-func denseSet(r []byte, i int, v uint8) {
-	byt, fb := i*regBits/8, uint(i*regBits&7)
+func denseSet(r []byte, i int, v uint8) { denseSetAt(r, i*regBits/8, uint(i*regBits&7), v) }
+
+// denseSetAt writes a register that starts at bit fb of byte byt.
+func denseSetAt(r []byte, byt int, fb uint, v uint8) {
 	r[byt] = r[byt]&^byte(regMax<<fb) | byte(uint(v)<<fb)
 	if byt+1 < len(r) {
 		r[byt+1] = r[byt+1]&^byte(regMax>>(8-fb)) | byte(uint(v)>>(8-fb))
@@ -556,4 +558,20 @@ func Decode(b []byte) string {
 		}
 	}
 	return strings.TrimRight(string(out), " ")
+}
+
+// DenseAdd is Add for a dense value that leaves b alone: when ele raises
+// a register it returns the bytes to write at offset off instead (one or
+// two), so a caller can patch its copy of the value in place.
+func DenseAdd(b, ele []byte) (off int, patch []byte, changed bool) {
+	index, count := patLen(ele)
+	r := b[HeaderSize:]
+	if count <= denseGet(r, index) {
+		return 0, nil, false
+	}
+	byt := index * regBits / 8
+	end := min(byt+2, len(r))
+	patch = append([]byte(nil), r[byt:end]...)
+	denseSetAt(patch, 0, uint(index*regBits&7), count)
+	return HeaderSize + byt, patch, true
 }

@@ -205,3 +205,20 @@ func TestEstimateIsClose(t *testing.T) {
 		t.Error("200000 elements stayed sparse")
 	}
 }
+
+// DenseAdd's patches give the bytes Add writes.
+func TestDenseAddPatchesAsAdd(t *testing.T) {
+	b, _ := ToDense(New())
+	for i := 0; i < 20000; i++ {
+		ele := []byte(strconv.Itoa(i))
+		off, patch, changed := DenseAdd(b, ele)
+		want, wantChanged, _ := Add(append([]byte(nil), b...), ele, DefaultSparseMax)
+		if changed != wantChanged {
+			t.Fatalf("element %d: DenseAdd changed=%v, Add %v", i, changed, wantChanged)
+		}
+		copy(b[off:], patch)
+		if string(b) != string(want) {
+			t.Fatalf("element %d: patched value differs from Add's", i)
+		}
+	}
+}
