@@ -1,15 +1,19 @@
 package db
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/hll"
-	"github.com/gocache/gocache/final/typecmd"
 )
 
 // The HyperLogLog commands: PFADD, PFCOUNT, PFMERGE, PFDEBUG and
@@ -32,9 +36,31 @@ func (k *Keys) hllCommands() []*server.Command {
 	}
 }
 
-// hllParam is hll-sparse-max-bytes, which CONFIG SET changes.
+// hllParam is hll-sparse-max-bytes, which CONFIG SET changes; a memory
+// value, as in Redis ("3kb" is 3072).
 func (k *Keys) hllParam() *server.Param {
-	return typecmd.IntParam("hll-sparse-max-bytes", "", &k.HLLSparseMax)
+	return &server.Param{
+		Name: "hll-sparse-max-bytes",
+		Get:  func() string { return strconv.Itoa(k.HLLSparseMax) },
+		Set: func(v string) error {
+			errRange := errors.New("argument must be between 0 and 9223372036854775807 inclusive")
+			n, err := config.ParseMemory(v)
+			if err != nil {
+				// Digits and a unit that overflow are out of range.
+				num := strings.TrimRightFunc(v, unicode.IsLetter)
+				if _, unitErr := config.ParseMemory("1" + v[len(num):]); unitErr == nil && num != "" &&
+					strings.Trim(num, "0123456789") == "" {
+					return errRange
+				}
+				return err
+			}
+			if n > math.MaxInt64 {
+				return errRange
+			}
+			k.HLLSparseMax = int(n)
+			return nil
+		},
+	}
 }
 
 // hllView checks that e holds a HyperLogLog and returns its bytes, to

@@ -44,6 +44,11 @@ func TestHLLCommandsPropagateAsRedis(t *testing.T) {
 		}
 		servertest.ExpectPropagated(t, rec, tc.want...)
 	}
+	// hll-sparse-max-bytes takes a memory value, as in Redis.
+	c.Do("CONFIG", "SET", "hll-sparse-max-bytes", "3kb")
+	if got := c.Do("CONFIG", "GET", "hll-sparse-max-bytes"); got != "*2\r\n$20\r\nhll-sparse-max-bytes\r\n$4\r\n3072\r\n" {
+		t.Errorf("CONFIG GET hll-sparse-max-bytes after 3kb = %q", got)
+	}
 	if got := c.Do("PFDEBUG", "GETREG", "m"); !strings.HasPrefix(got, "*16384\r\n") {
 		t.Errorf("PFDEBUG GETREG replied %.40q, want 16384 registers", got)
 	}
