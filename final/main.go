@@ -37,6 +37,7 @@ import (
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -147,6 +148,7 @@ func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys,
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
+	sortcmd.Register(s, ca, lists)
 	return ca, keys, lists
 }
 

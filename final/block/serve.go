@@ -33,7 +33,7 @@ func (b *Block) serveOne(w *waiter, k dbKey) bool {
 		if w.zset {
 			db.LookupWrite(key, now)
 			var prop [][]byte
-			b.wake(w, func(rw *resp.Writer) { prop = popZSet(rw, db, now, key, v, w.left, w.count) })
+			b.wake(w, func(rw *resp.Writer) { prop = zset.Pop(rw, db, now, key, v, w.left, w.count) })
 			b.propagate(k.db, prop...)
 		}
 	default:

@@ -16,6 +16,7 @@ import (
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -28,6 +29,7 @@ func setup(s *server.Server) {
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
+	sortcmd.Register(s, ca, lists)
 	m := multi.Register(s, ca)
 	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
 	blk := block.Register(s, ca, lists)
@@ -36,8 +38,8 @@ func setup(s *server.Server) {
 
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
-var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
-	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps,
+var rows = concat(difftest.StringOps, difftest.LCSOps, difftest.KeyOps, difftest.DatabaseOps,
+	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.ZSetAlgebraOps, difftest.SortOps, difftest.MultiOps, difftest.BlockingOps,
 	difftest.BitOps, difftest.HLLOps, difftest.GeoOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
