@@ -63,7 +63,7 @@ func (g *Gen) Key() string {
 		return ""
 	}
 	if g.Chance(4) {
-		return g.Pick("l", "h", "s", "z") + strconv.Itoa(g.R.IntN(3))
+		return g.Pick("l", "h", "s", "z", "x") + strconv.Itoa(g.R.IntN(3))
 	}
 	return "k" + strconv.Itoa(g.R.IntN(8))
 }
