@@ -37,6 +37,11 @@ type Engine struct {
 	rng      rand48
 	Scripts  *Cache
 	Funcs    *Functions
+
+	fenv      *lua.LTable // the environment of library code (funcEnv)
+	loadScope *lua.LTable // what library code sees while it loads
+	funcScope *lua.LTable // loadScope during FUNCTION LOAD, else nil
+	loading   *Library    // the library being loaded
 }
 
 // New starts an engine: libraries loaded, unsafe functions removed, the
