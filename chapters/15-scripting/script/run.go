@@ -108,3 +108,13 @@ func (r *Run) start() (context.Context, func()) {
 		cancel()
 	}
 }
+
+// Replies the server gives around a long script (script.c).
+const (
+	// ErrBusyScript answers other clients while an EVAL runs too long.
+	ErrBusyScript = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	// ErrBusyFunction is the same for an FCALL.
+	ErrBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	// ErrNotBusy answers SCRIPT KILL and FUNCTION KILL when nothing runs.
+	ErrNotBusy = "NOTBUSY No scripts in execution right now."
+)
