@@ -82,6 +82,7 @@ func New(opts Options) *Engine {
 	fixTable(L, g.RawGetString("table").(*lua.LTable))
 	g.RawSetString("cjson", openCjson(L))
 	g.RawSetString("bit", openBit(L))
+	g.RawSetString("cmsgpack", openCmsgpack(L))
 	e.api = e.newAPI()
 	g.RawSetString("redis", e.api)
 	e.Scripts = newCache()
