@@ -121,11 +121,11 @@ var funcSteps = [][]string{
 	{"FUNCTION", "DELETE", "liba"},
 	// Redis lists functions in hash-table order: one function each.
 	{"FUNCTION", "LOAD", libOne},
+	{"FUNCTION", "LIST", "WITHCODE"},
+	{"FUNCTION", "LIST", "LIBRARYNAME", "lib*"},
 	{"FUNCTION", "LOAD", "#!lua name=libtwo\nredis.register_function('plain', function() return 2 end)"},
 	{"FUNCTION", "LIST", "LIBRARYNAME", "libone"},
 	{"FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "libtwo"},
-	{"FUNCTION", "LIST", "WITHCODE"},
-	{"FUNCTION", "LIST", "LIBRARYNAME", "lib*"},
 	{"FUNCTION", "LIST", "LIBRARYNAME", "x*"},
 	{"FUNCTION", "LIST", "LIBRARYNAME"},
 	{"FUNCTION", "LIST", "WITHCODE", "WITHCODE"},

@@ -83,6 +83,7 @@ func New(opts Options) *Engine {
 	g.RawSetString("cjson", openCjson(L))
 	g.RawSetString("bit", openBit(L))
 	g.RawSetString("cmsgpack", openCmsgpack(L))
+	g.RawSetString("struct", openStruct(L))
 	e.api = e.newAPI()
 	g.RawSetString("redis", e.api)
 	e.Scripts = newCache()
