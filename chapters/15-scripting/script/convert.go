@@ -91,6 +91,19 @@ func errorTable(L *lua.LState, msg string) *lua.LTable {
 // decides how booleans go out; the Writer's own protocol (the calling
 // client's) decides how nulls, maps and doubles look on the wire.
 func luaToReply(w *resp.Writer, v lua.LValue, scriptResp int) {
+	luaToReplyAt(w, v, scriptResp, 0)
+}
+
+// maxReplyDepth is how deeply Redis 7.0 nests a table reply before its
+// lua_checkstack fails (LUAI_MAXCSTACK less what the call itself holds):
+// a table that contains itself ends, that deep, in an error.
+const maxReplyDepth = 7995
+
+func luaToReplyAt(w *resp.Writer, v lua.LValue, scriptResp, depth int) {
+	if depth >= maxReplyDepth {
+		w.Error("ERR reached lua stack limit")
+		return
+	}
 	switch x := v.(type) {
 	case lua.LString:
 		w.BulkString(string(x))
@@ -106,7 +119,7 @@ func luaToReply(w *resp.Writer, v lua.LValue, scriptResp int) {
 	case lua.LNumber:
 		w.Int(luaNumberToInt(x))
 	case *lua.LTable:
-		tableToReply(w, x, scriptResp)
+		tableToReply(w, x, scriptResp, depth)
 	default:
 		w.Null()
 	}
@@ -127,7 +140,7 @@ func luaNumberToInt(n lua.LNumber) int64 {
 	return int64(f)
 }
 
-func tableToReply(w *resp.Writer, t *lua.LTable, scriptResp int) {
+func tableToReply(w *resp.Writer, t *lua.LTable, scriptResp, depth int) {
 	if s, ok := t.RawGetString("err").(lua.LString); ok {
 		// "-%s" as addReplyErrorFormat writes it: the text is the
 		// whole line, code included, never given a second code.
@@ -151,8 +164,8 @@ func tableToReply(w *resp.Writer, t *lua.LTable, scriptResp int) {
 		m.ForEach(func(lua.LValue, lua.LValue) { n++ })
 		w.Map(n)
 		m.ForEach(func(k, v lua.LValue) {
-			luaToReply(w, k, scriptResp)
-			luaToReply(w, v, scriptResp)
+			luaToReplyAt(w, k, scriptResp, depth+1)
+			luaToReplyAt(w, v, scriptResp, depth+1)
 		})
 		return
 	}
@@ -160,7 +173,7 @@ func tableToReply(w *resp.Writer, t *lua.LTable, scriptResp int) {
 		n := 0
 		s.ForEach(func(lua.LValue, lua.LValue) { n++ })
 		w.Set(n)
-		s.ForEach(func(k, _ lua.LValue) { luaToReply(w, k, scriptResp) })
+		s.ForEach(func(k, _ lua.LValue) { luaToReplyAt(w, k, scriptResp, depth+1) })
 		return
 	}
 	n := 0
@@ -169,7 +182,7 @@ func tableToReply(w *resp.Writer, t *lua.LTable, scriptResp int) {
 	}
 	w.Array(n)
 	for i := 1; i <= n; i++ {
-		luaToReply(w, t.RawGetInt(i), scriptResp)
+		luaToReplyAt(w, t.RawGetInt(i), scriptResp, depth+1)
 	}
 }
 

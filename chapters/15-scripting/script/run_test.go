@@ -109,3 +109,24 @@ func TestLibraryLoadIsBoundedInTime(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Redis refuses to let a script change what later scripts see; where
+// gopher-lua cannot refuse (overwriting an existing library field), the
+// engine puts the original back after the run.
+func TestScriptsCannotLeaveChangesForTheNext(t *testing.T) {
+	e := New(Options{})
+	defer e.Close()
+	run := func(body string) string {
+		return string(e.Eval(&Run{Caller: newFakeDB(), Proto: 2}, body))
+	}
+	run(`string.upper = function() return "hijacked" end redis.call = nil`)
+	if got := run(`return string.upper("a")`); got != "$1\r\nA\r\n" {
+		t.Errorf("string.upper after a script replaced it: %q", got)
+	}
+	if got := run(`return redis.call("set", "k", "v")`); got != "+OK\r\n" {
+		t.Errorf("redis.call after a script removed it: %q", got)
+	}
+	if got := run(`return {#KEYS, #ARGV}`); got != "*2\r\n:0\r\n:0\r\n" {
+		t.Errorf("KEYS and ARGV: %q", got)
+	}
+}

@@ -128,11 +128,20 @@ func (e *Engine) protect(t *lua.LTable) {
 }
 
 // restore undoes what a script changed in the protected tables by
-// overwriting keys they already had.
+// overwriting keys they already had. KEYS and ARGV, which every EVAL
+// sets anew, are left alone.
 func (e *Engine) restore() {
+	g := e.L.G.Global
+	perRun := func(t *lua.LTable, k lua.LValue) bool {
+		return t == g && (k == lua.LString("KEYS") || k == lua.LString("ARGV"))
+	}
 	for t, kv := range e.snapshot {
 		n := 0
-		t.ForEach(func(lua.LValue, lua.LValue) { n++ })
+		t.ForEach(func(k, _ lua.LValue) {
+			if !perRun(t, k) {
+				n++
+			}
+		})
 		changed := n != len(kv)
 		for _, p := range kv {
 			if t.RawGet(p[0]) != p[1] {
@@ -144,7 +153,11 @@ func (e *Engine) restore() {
 			continue
 		}
 		var keys []lua.LValue
-		t.ForEach(func(k, _ lua.LValue) { keys = append(keys, k) })
+		t.ForEach(func(k, _ lua.LValue) {
+			if !perRun(t, k) {
+				keys = append(keys, k)
+			}
+		})
 		for _, k := range keys {
 			t.RawSet(k, lua.LNil)
 		}
