@@ -38,9 +38,7 @@ func tostring(orig *lua.LFunction) lua.LGFunction {
 			L.Push(lua.LString(formatNumber(float64(n))))
 			return 1
 		}
-		L.Push(orig)
 		L.Insert(orig, 1)
-		L.Pop(1)
 		L.Call(L.GetTop()-1, 1)
 		return 1
 	}

@@ -49,6 +49,19 @@ func (f Flags) Names() []string {
 	return out
 }
 
+// ErrWriteFlagRO is the reply of EVAL_RO, EVALSHA_RO and FCALL_RO to a
+// script or function that declares flags but not no-writes; scripts
+// without a shebang are instead stopped at their first write.
+var ErrWriteFlagRO = errors.New("ERR Can not execute a script with write flag using *_ro command.")
+
+// CheckReadOnly is the *_RO commands' check of a script's flags.
+func CheckReadOnly(f Flags) error {
+	if f&FlagEvalCompat == 0 && f&FlagNoWrites == 0 {
+		return ErrWriteFlagRO
+	}
+	return nil
+}
+
 // errNoScript is EVALSHA's reply for a SHA1 that is not cached.
 const errNoScript = "-NOSCRIPT No matching script. Please use EVAL.\r\n"
 

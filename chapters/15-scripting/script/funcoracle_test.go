@@ -63,6 +63,14 @@ func (s *funcServer) do(args ...string) string {
 		}
 		return string(w.B)
 	}
+	if strings.EqualFold(args[0], "FCALL_RO") {
+		if f, ok := s.e.Funcs.Function(args[1]); ok {
+			if err := CheckReadOnly(f.Flags); err != nil {
+				w.Error(err.Error())
+				return string(w.B)
+			}
+		}
+	}
 	// FCALL name numkeys key... arg...
 	n, _ := strconv.Atoi(args[2])
 	return string(s.e.FCall(&Run{Caller: s.db, Proto: s.proto, Keys: bytesOf(args[3 : 3+n]), Args: bytesOf(args[3+n:])}, args[1]))
@@ -118,6 +126,8 @@ var funcSteps = [][]string{
 	{"FCALL", "keys", "0"},
 	{"FCALL", "rnd", "0"},
 	{"FCALL", "nosuch", "0"},
+	{"FCALL_RO", "incr2", "1", "n"},
+	{"FCALL_RO", "echo", "1", "k", "a"},
 	{"FUNCTION", "DELETE", "liba"},
 	// Redis lists functions in hash-table order: one function each.
 	{"FUNCTION", "LOAD", libOne},

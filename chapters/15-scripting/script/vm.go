@@ -42,6 +42,7 @@ type Engine struct {
 	loadScope *lua.LTable // what library code sees while it loads
 	funcScope *lua.LTable // loadScope during FUNCTION LOAD, else nil
 	loading   *Library    // the library being loaded
+	errFn     *lua.LFunction
 }
 
 // New starts an engine: libraries loaded, unsafe functions removed, the
@@ -239,7 +240,10 @@ func (e *Engine) call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue
 	for _, a := range args {
 		L.Push(a)
 	}
-	err := L.PCall(len(args), 1, L.NewFunction(errHandler))
+	if e.errFn == nil {
+		e.errFn = L.NewFunction(errHandler)
+	}
+	err := L.PCall(len(args), 1, e.errFn)
 	if err != nil {
 		if ae, ok := err.(*lua.ApiError); ok {
 			if t, ok := ae.Object.(*lua.LTable); ok {
