@@ -36,6 +36,7 @@ import (
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
+	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
@@ -98,11 +99,10 @@ func run(path string, ctx *cli.Context) error {
 	ca := cache.Register(s, databases(cfg)...) // chapter 03: the keyspace, strings, expiry
 	cfg.Register(s)                            // CONFIG GET/SET: every option
 	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
-	db.Register(s, ca)                         // the rest of the key and string commands
+	keys := db.Register(s, ca)                 // the rest of the key and string commands
 	lists := list.Register(s, ca)              // the four other data types
-	hash.Register(s, ca)
-	set.Register(s, ca)
-	zset.Register(s, ca)
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
+	rdbvalue.Register(s, keys, types)     // DUMP and RESTORE, in chapter 12's RDB format
 	sortcmd.Register(s, ca, lists)        // SORT and SORT_RO
 	evict.New(s, ca, cfg)                 // maxmemory: evict, or refuse writes with -OOM
 	multi.Register(s, ca)                 // MULTI/EXEC and WATCH

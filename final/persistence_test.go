@@ -34,8 +34,9 @@ const testDBs = 3
 // commands of typecmd.RewriteItems (64) elements each.
 const bigLen = 1000
 
-// keyState is what a key holds, as the commands show it (DUMP is not
-// available): its type, its full contents and its time to live.
+// keyState is what a key holds, as the commands of its type show it (not
+// DUMP, so that these tests do not rest on the RDB codec): its type, its
+// full contents and its time to live.
 type keyState struct {
 	typ  string
 	body string // the contents, quoted; sets and hashes sorted
