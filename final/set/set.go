@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"unsafe"
 
+	"github.com/gocache/gocache/chapters/03-cache/dict"
 	"github.com/gocache/gocache/final/cmdarg"
-	"github.com/gocache/gocache/final/dict"
 )
 
 // Encodings as OBJECT ENCODING reports them.
