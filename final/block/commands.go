@@ -3,6 +3,7 @@ package block
 import (
 	"strconv"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
@@ -190,7 +191,7 @@ func zsetSide(arg []byte) (bool, bool) {
 // [COUNT count] after the timeout, with Redis's errors
 // (lmpopGenericCommand, zmpopGenericCommand).
 func mpopArgs(c *server.Client, side func([]byte) (bool, bool)) (keys [][]byte, where bool, count int64, ok bool) {
-	numkeys, ok := cache.ParseInt(c.Args[2])
+	numkeys, ok := resp.ParseInt(c.Args[2])
 	if !ok || numkeys <= 0 {
 		c.Error("ERR numkeys should be greater than 0")
 		return nil, false, 0, false
@@ -209,7 +210,7 @@ func mpopArgs(c *server.Client, side func([]byte) (bool, bool)) (keys [][]byte, 
 	for j := whereIdx + 1; j < len(c.Args); j++ {
 		if count == -1 && cache.Eq(c.Args[j], "count") && j+1 < len(c.Args) {
 			j++
-			n, ok := cache.ParseInt(c.Args[j])
+			n, ok := resp.ParseInt(c.Args[j])
 			if !ok || n <= 0 {
 				c.Error("ERR count should be greater than 0")
 				return nil, false, 0, false

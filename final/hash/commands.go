@@ -1,6 +1,7 @@
 package hash
 
 import (
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/final/longdouble"
 
 	"math"
@@ -220,7 +221,7 @@ func (hc *Commands) getall(c *server.Client, fields, values bool) {
 }
 
 func (hc *Commands) hincrby(c *server.Client) {
-	incr, ok := cmdarg.Int(c.Args[3])
+	incr, ok := resp.ParseInt(c.Args[3])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -231,7 +232,7 @@ func (hc *Commands) hincrby(c *server.Client) {
 	}
 	var cur int64
 	if v, ok := h.Get(c.Args[2]); ok {
-		if cur, ok = cmdarg.Int(v); !ok {
+		if cur, ok = resp.ParseInt(v); !ok {
 			c.W.Error("ERR hash value is not an integer")
 			return
 		}

@@ -3,6 +3,7 @@ package set
 import (
 	"slices"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
@@ -413,7 +414,7 @@ func (sc *Commands) unionDiff(c *server.Client, keys [][]byte, dst []byte, diff 
 
 // sintercard is SINTERCARD numkeys key [key ...] [LIMIT limit].
 func (sc *Commands) sintercard(c *server.Client) {
-	numkeys, ok := cmdarg.Int(c.Args[1])
+	numkeys, ok := resp.ParseInt(c.Args[1])
 	if !ok || numkeys <= 0 {
 		c.W.Error("ERR numkeys should be greater than 0")
 		return
@@ -426,7 +427,7 @@ func (sc *Commands) sintercard(c *server.Client) {
 	for j := 2 + int(numkeys); j < len(c.Args); j++ {
 		if cmdarg.Is(c.Args[j], "limit") && j+1 < len(c.Args) {
 			j++
-			v, ok := cmdarg.Int(c.Args[j])
+			v, ok := resp.ParseInt(c.Args[j])
 			if !ok || v < 0 {
 				c.W.Error("ERR LIMIT can't be negative")
 				return

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
@@ -290,8 +291,8 @@ func ParseRange(args [][]byte, kind rangeKind, rev int) (RangeArgs, string) {
 		case cmdarg.Is(args[j], "withscores"):
 			ra.WithScores = true
 		case cmdarg.Is(args[j], "limit") && left >= 2:
-			off, ok1 := cmdarg.Int(args[j+1])
-			lim, ok2 := cmdarg.Int(args[j+2])
+			off, ok1 := resp.ParseInt(args[j+1])
+			lim, ok2 := resp.ParseInt(args[j+2])
 			if !ok1 || !ok2 {
 				return ra, cmdarg.ErrNotInt
 			}
@@ -325,8 +326,8 @@ func ParseRange(args [][]byte, kind rangeKind, rev int) (RangeArgs, string) {
 	switch kind {
 	case byRank:
 		var ok1, ok2 bool
-		ra.Start, ok1 = cmdarg.Int(lo)
-		ra.Stop, ok2 = cmdarg.Int(hi)
+		ra.Start, ok1 = resp.ParseInt(lo)
+		ra.Stop, ok2 = resp.ParseInt(hi)
 		if !ok1 || !ok2 {
 			return ra, cmdarg.ErrNotInt
 		}
@@ -551,8 +552,8 @@ func (zc *Commands) zremrange(c *server.Client, kind rangeKind) {
 	switch kind {
 	case byRank:
 		var ok1, ok2 bool
-		start, ok1 = cmdarg.Int(c.Args[2])
-		stop, ok2 = cmdarg.Int(c.Args[3])
+		start, ok1 = resp.ParseInt(c.Args[2])
+		stop, ok2 = resp.ParseInt(c.Args[3])
 		if !ok1 || !ok2 {
 			c.W.Error(cmdarg.ErrNotInt)
 			return

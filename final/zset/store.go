@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/set"
@@ -84,7 +85,7 @@ func (a aggregate) apply(target *float64, v float64) {
 // and stored as a listpack if it fits, as Redis does.
 func (zc *Commands) store(c *server.Client, inter bool) {
 	dst := c.Args[1]
-	n, ok := cmdarg.Int(c.Args[2])
+	n, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
