@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
 // Limit is one client class's output buffer limit: a client whose unsent
@@ -58,10 +60,10 @@ func ParseLimits(v string, base Limits) (Limits, error) {
 		default:
 			return base, errors.New("Invalid client class specified in buffer limit configuration.")
 		}
-		hard, err1 := ParseMemory(f[i+1])
-		soft, err2 := ParseMemory(f[i+2])
+		hard, ok1 := server.ParseMemory(f[i+1])
+		soft, ok2 := server.ParseMemory(f[i+2])
 		secs, err3 := strconv.ParseInt(f[i+3], 10, 64)
-		if err1 != nil || err2 != nil || err3 != nil || secs < 0 || hard > 1<<62 || soft > 1<<62 {
+		if !ok1 || !ok2 || err3 != nil || secs < 0 || hard > 1<<62 || soft > 1<<62 {
 			return base, errors.New("Error in hard, soft or soft_seconds setting in buffer limit configuration.")
 		}
 		*dst = Limit{Hard: int64(hard), Soft: int64(soft), SoftSeconds: secs}

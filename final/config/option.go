@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
 // Kind is how an option's value is written and checked, as in Redis's
@@ -66,9 +68,9 @@ func (o *Option) normalize(v, old string) (string, error) {
 		}
 		v = strconv.FormatInt(n, 10)
 	case Memory:
-		u, err := ParseMemory(v)
-		if err != nil {
-			return "", err
+		u, ok := server.ParseMemory(v)
+		if !ok {
+			return "", errors.New("argument must be a memory value")
 		}
 		if u > math.MaxInt64 {
 			return "", o.rangeError()

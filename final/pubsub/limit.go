@@ -102,35 +102,13 @@ func parseLimits(v string, base []Limit) ([]Limit, error) {
 		default:
 			return nil, errors.New("Invalid client class specified in buffer limit configuration.")
 		}
-		hard, ok1 := parseMemory(f[i+1])
-		soft, ok2 := parseMemory(f[i+2])
+		hard, ok1 := server.ParseMemory(f[i+1])
+		soft, ok2 := server.ParseMemory(f[i+2])
 		secs, err := strconv.ParseInt(f[i+3], 10, 64)
-		if !ok1 || !ok2 || err != nil || secs < 0 {
+		if !ok1 || !ok2 || err != nil || secs < 0 || hard > 1<<62 || soft > 1<<62 {
 			return nil, errors.New("Error in hard, soft or soft_seconds setting in buffer limit configuration.")
 		}
-		out[class] = Limit{Hard: hard, Soft: soft, SoftSeconds: secs}
+		out[class] = Limit{Hard: int64(hard), Soft: int64(soft), SoftSeconds: secs}
 	}
 	return out, nil
-}
-
-// parseMemory is Redis's memtoull: a byte count with an optional unit,
-// k/m/g for powers of 1000 and kb/mb/gb for powers of 1024.
-func parseMemory(s string) (int64, bool) {
-	units := []struct {
-		suffix string
-		mul    int64
-	}{{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1000}, {"m", 1000_000}, {"g", 1000_000_000}, {"b", 1}}
-	lower := strings.ToLower(s)
-	mul := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(lower, u.suffix) {
-			lower, mul = strings.TrimSuffix(lower, u.suffix), u.mul
-			break
-		}
-	}
-	n, err := strconv.ParseInt(lower, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)/mul {
-		return 0, false
-	}
-	return n * mul, true
 }
