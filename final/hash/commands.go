@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -387,8 +386,8 @@ func (h *Hash) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "HSET", key, min(n-i, typecmd.RewriteItems), 2)
 		}
-		dst = rewrite.AppendBulk(dst, f)
-		dst = rewrite.AppendBulk(dst, v)
+		dst = resp.AppendBulk(dst, f)
+		dst = resp.AppendBulk(dst, v)
 		i++
 		return true
 	})

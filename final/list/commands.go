@@ -7,7 +7,6 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -526,7 +525,7 @@ func (l *List) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "RPUSH", key, min(l.n-i, typecmd.RewriteItems), 1)
 		}
-		dst = rewrite.AppendBulk(dst, v)
+		dst = resp.AppendBulk(dst, v)
 		i++
 		return true
 	})

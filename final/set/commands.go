@@ -5,7 +5,6 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -460,7 +459,7 @@ func (s *Set) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "SADD", key, min(n-i, typecmd.RewriteItems), 1)
 		}
-		dst = rewrite.AppendBulk(dst, m)
+		dst = resp.AppendBulk(dst, m)
 		i++
 		return true
 	})

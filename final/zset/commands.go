@@ -6,7 +6,6 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -634,8 +633,8 @@ func (z *ZSet) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "ZADD", key, min(n-i, typecmd.RewriteItems), 2)
 		}
-		dst = rewrite.AppendBulk(dst, FormatScore(num[:0], score))
-		dst = rewrite.AppendBulk(dst, m)
+		dst = resp.AppendBulk(dst, FormatScore(num[:0], score))
+		dst = resp.AppendBulk(dst, m)
 		i++
 		return true
 	})

@@ -21,10 +21,12 @@ func (w *Writer) resp3() bool { return w.Proto >= 3 }
 
 // header appends a type byte, a decimal length or value, and CRLF: the
 // shape shared by ":", "$", "*", "%", "~", ">" and "|".
-func (w *Writer) header(t byte, n int64) {
-	w.B = append(w.B, t)
-	w.B = strconv.AppendInt(w.B, n, 10)
-	w.B = append(w.B, '\r', '\n')
+func (w *Writer) header(t byte, n int64) { w.B = appendHeader(w.B, t, n) }
+
+func appendHeader(b []byte, t byte, n int64) []byte {
+	b = append(b, t)
+	b = strconv.AppendInt(b, n, 10)
+	return append(b, '\r', '\n')
 }
 
 // SimpleString writes "+s\r\n". s must not contain CR or LF; replies built
@@ -72,18 +74,10 @@ func (w *Writer) Int(n int64) { w.header(':', n) }
 
 // Bulk writes a bulk string: "$len\r\n" b "\r\n". A nil b is an empty
 // string, not a null: use Null for that.
-func (w *Writer) Bulk(b []byte) {
-	w.header('$', int64(len(b)))
-	w.B = append(w.B, b...)
-	w.B = append(w.B, '\r', '\n')
-}
+func (w *Writer) Bulk(b []byte) { w.B = AppendBulk(w.B, b) }
 
 // BulkString is Bulk for a string, without a conversion that would copy.
-func (w *Writer) BulkString(s string) {
-	w.header('$', int64(len(s)))
-	w.B = append(w.B, s...)
-	w.B = append(w.B, '\r', '\n')
-}
+func (w *Writer) BulkString(s string) { w.B = AppendBulk(w.B, s) }
 
 // Null writes a missing value: "$-1\r\n" in RESP2 (the null bulk string),
 // "_\r\n" in RESP3.
@@ -256,16 +250,26 @@ func (w *Writer) Raw(b []byte) { w.B = append(w.B, b...) }
 
 // AppendCommand appends a client request in the form every Redis server
 // accepts, an array of bulk strings: *N\r\n then $len\r\narg\r\n per arg.
+// The AOF stores commands in the same form.
 func AppendCommand(b []byte, args ...[]byte) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
+	b = AppendArrayHeader(b, len(args))
 	for _, a := range args {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(a)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
+		b = AppendBulk(b, a)
 	}
 	return b
+}
+
+// AppendArrayHeader appends "*n\r\n", the start of a command of n words;
+// n bulk strings (AppendBulk) follow. A writer that has its words in
+// different forms (the AOF rewrite: a command name, a key held as a
+// string, a value in bytes) builds a command with these two.
+func AppendArrayHeader(b []byte, n int) []byte { return appendHeader(b, '*', int64(n)) }
+
+// AppendBulk appends s as a bulk string, "$len\r\n" s "\r\n": one word
+// of a command, on the wire or in the AOF, and a bulk reply. s may be a
+// string or a []byte; neither is copied first.
+func AppendBulk[S string | []byte](b []byte, s S) []byte {
+	b = appendHeader(b, '$', int64(len(s)))
+	b = append(b, s...)
+	return append(b, '\r', '\n')
 }

@@ -147,6 +147,31 @@ func TestAppendCommand(t *testing.T) {
 	}
 }
 
+// A command built word by word from strings and bytes (as the AOF
+// rewrite builds SET and PEXPIREAT) is the same bytes AppendCommand
+// writes, and a bulk reply is the same encoding.
+func TestAppendBulkBuildsCommands(t *testing.T) {
+	key, val := "k\r\n", []byte("binary\x00value")
+	got := AppendArrayHeader(nil, 3)
+	got = AppendBulk(got, "SET")
+	got = AppendBulk(got, key)
+	got = AppendBulk(got, val)
+	if want := AppendCommand(nil, []byte("SET"), []byte(key), val); string(got) != string(want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	var w Writer
+	w.BulkString(key)
+	w.Bulk(val)
+	if want := string(AppendBulk(AppendBulk(nil, key), val)); string(w.B) != want {
+		t.Fatalf("replies %q, want %q", w.B, want)
+	}
+	if allocs := testing.AllocsPerRun(100, func() {
+		got = AppendBulk(AppendBulk(AppendArrayHeader(got[:0], 2), key), val)
+	}); allocs != 0 {
+		t.Fatalf("%v allocations into a buffer with room", allocs)
+	}
+}
+
 // Writing a typical reply into a reused buffer allocates nothing.
 func TestWriterAllocatesNothing(t *testing.T) {
 	for _, proto := range []int{2, 3} {
