@@ -13,6 +13,7 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/config"
+	"github.com/gocache/gocache/final/outlimit"
 )
 
 // Version is gocache's own version, reported next to the Redis version it
@@ -59,7 +60,7 @@ type Admin struct {
 	maxClients    int
 	timeout       time.Duration
 	protectedMode bool
-	limits        config.Limits
+	limits        outlimit.Limits
 
 	clients   map[int64]*clientState // clients with non-default admin state
 	monitors  []*server.Client

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gocache/gocache/final/outlimit"
 )
 
 // Values holds the current value of every option in canonical form (what
@@ -96,7 +98,7 @@ func (v *Values) Int(name string) int64 {
 func (v *Values) Bool(name string) bool { return v.vals[name] == "yes" }
 
 // Limits returns client-output-buffer-limit.
-func (v *Values) Limits() Limits {
-	l, _ := ParseLimits(v.vals["client-output-buffer-limit"], defaultLimits)
+func (v *Values) Limits() outlimit.Limits {
+	l, _ := outlimit.Parse(v.vals["client-output-buffer-limit"], outlimit.Defaults)
 	return l
 }
