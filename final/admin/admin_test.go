@@ -79,6 +79,26 @@ func TestConnectionCommandsMatchRedis(t *testing.T) {
 	p.SameRaw("", 2)
 }
 
+// TestHelpRepliesHaveRedisFrame compares the first line and the closing
+// HELP lines of CLIENT HELP and DEBUG HELP with Redis's (the lists between
+// them name only the subcommands gocache has).
+func TestHelpRepliesHaveRedisFrame(t *testing.T) {
+	p := servertest.DialPair(t, start(t, nil), servertest.StartRedis(t, "--enable-debug-command", "local"))
+	frame := func(raw string) string {
+		lines := strings.Split(strings.TrimSuffix(raw, "\r\n"), "\r\n")
+		if len(lines) < 4 {
+			return raw
+		}
+		return strings.Join([]string{lines[1], lines[len(lines)-2], lines[len(lines)-1]}, "|")
+	}
+	for _, cmd := range [][]string{{"CLIENT", "HELP"}, {"client", "help"}, {"DEBUG", "HELP"}} {
+		got, want := p.Go.Do(cmd...), p.Redis.Do(cmd...)
+		if frame(got) != frame(want) {
+			t.Errorf("%q: gocache %q, redis %q", cmd, frame(got), frame(want))
+		}
+	}
+}
+
 // TestClientListFieldsMatchRedis compares CLIENT LIST and CLIENT INFO
 // field names and order with Redis's, and the values that do not depend
 // on the server.

@@ -262,10 +262,9 @@ func (a *Admin) clientKill(c *server.Client) {
 	c.OK()
 }
 
-// clientHelp lists the subcommands, in the shape of Redis's help replies.
+// clientHelp lists the subcommands gocache has, in Redis's words.
 func clientHelp(c *server.Client) {
-	lines := []string{
-		"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	server.ReplyHelp(c,
 		"GETNAME", "    Return the name of the current connection.",
 		"ID", "    Return the ID of the current connection.",
 		"INFO", "    Return information about the current client connection.",
@@ -286,12 +285,7 @@ func clientHelp(c *server.Client) {
 		"SETINFO <LIB-NAME|LIB-VER> <value>", "    Set client meta attr.",
 		"NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
 		"NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.",
-		"HELP", "    Print this help.",
-	}
-	c.W.Array(len(lines))
-	for _, l := range lines {
-		c.W.SimpleString(l)
-	}
+	)
 }
 
 // clientUnblock is CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was
