@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
@@ -59,8 +60,8 @@ func (o *Option) normalize(v, old string) (string, error) {
 			return "", errors.New("argument must be 'yes' or 'no'")
 		}
 	case Int:
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
+		n, ok := resp.ParseInt([]byte(v))
+		if !ok {
 			return "", errors.New("argument couldn't be parsed into an integer")
 		}
 		if err := o.inRange(n); err != nil {
