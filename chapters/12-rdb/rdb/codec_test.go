@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -71,17 +70,6 @@ func TestLZFCompressesAsLiblzf(t *testing.T) {
 	} {
 		if got := hex.EncodeToString(lzfCompress([]byte(tt.in), len(tt.in)-4)); got != tt.hex {
 			t.Errorf("%.30q...: got %s, want %s", tt.in, got, tt.hex)
-		}
-	}
-}
-
-func TestParseCanonicalInt(t *testing.T) {
-	for s, want := range map[string]bool{"0": true, "-1": true, "9223372036854775807": true, "-9223372036854775808": true,
-		"9223372036854775808": false, "-9223372036854775809": false, "18446744073709551616": false, "": false, "-": false,
-		"-0": false, "01": false, "+1": false, " 1": false, "1a": false, "99999999999999999999": false} {
-		v, ok := parseCanonicalInt([]byte(s))
-		if ok != want || ok && strconv.FormatInt(v, 10) != s {
-			t.Errorf("%q: %d %v", s, v, ok)
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // Options are the redis.conf settings that decide how a value is laid out
@@ -204,7 +206,7 @@ var errClosed = errors.New("rdb: encoder closed")
 // least 4 bytes; any other as a length and the bytes.
 func (e *Encoder) appendString(dst, s []byte) []byte {
 	if len(s) <= 11 {
-		if v, ok := parseCanonicalInt(s); ok {
+		if v, ok := resp.ParseInt(s); ok {
 			switch {
 			case v >= math.MinInt8 && v <= math.MaxInt8:
 				return append(dst, lenSpec<<6|encInt8, byte(v))
@@ -302,7 +304,7 @@ func intsetMembers(s Set, max int) ([]int64, bool) {
 	}
 	ints := make([]int64, len(s))
 	for i, m := range s {
-		v, ok := parseCanonicalInt(m)
+		v, ok := resp.ParseInt(m)
 		if !ok {
 			return nil, false
 		}
