@@ -2,7 +2,6 @@ package zset
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
@@ -606,16 +605,9 @@ func (zc *Commands) zscan(c *server.Client) {
 }
 
 // FormatScore appends a score as Redis writes it in text (ZSCAN, and the
-// listpack's stored form): "%.17g", with inf, -inf and -0 spelled out.
-func FormatScore(b []byte, s float64) []byte {
-	switch {
-	case math.IsInf(s, 1):
-		return append(b, "inf"...)
-	case math.IsInf(s, -1):
-		return append(b, "-inf"...)
-	}
-	return strconv.AppendFloat(b, s, 'g', 17, 64)
-}
+// listpack's stored form): "%.17g", with inf, -inf and -0 spelled out, as
+// resp.AppendDouble writes a double reply.
+func FormatScore(b []byte, s float64) []byte { return resp.AppendDouble(b, s) }
 
 // Copy is a deep copy for COPY (final/db's Value contract).
 func (z *ZSet) Copy() any { return z.Clone() }

@@ -107,14 +107,14 @@ func (w *Writer) NullArray() {
 func (w *Writer) Double(f float64) {
 	if w.resp3() {
 		w.B = append(w.B, ',')
-		w.B = appendDouble(w.B, f)
+		w.B = AppendDouble(w.B, f)
 		w.B = append(w.B, '\r', '\n')
 		return
 	}
 	// The length prefix needs the text first: format at the end of B,
 	// then write the header in front of it by shifting (at most 24 bytes).
 	start := len(w.B)
-	w.B = appendDouble(w.B, f)
+	w.B = AppendDouble(w.B, f)
 	text := len(w.B) - start
 	var hdr [8]byte
 	h := append(hdr[:0], '$')
@@ -126,11 +126,12 @@ func (w *Writer) Double(f float64) {
 	w.B = append(w.B, '\r', '\n')
 }
 
-// appendDouble formats f like glibc's printf("%.17g") plus Redis's
+// AppendDouble formats f like glibc's printf("%.17g") plus Redis's
 // explicit inf/-inf. Go's 'g' with precision 17 follows the same rules as
 // C's %g (significant digits, trailing zeros removed, two-digit exponent);
 // only the non-finite spellings differ, so those are written by hand.
-func appendDouble(b []byte, f float64) []byte {
+// It is also the text of a score in the AOF (rio's rioWriteBulkDouble).
+func AppendDouble(b []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):
 		return append(b, "inf"...)

@@ -129,7 +129,7 @@ func TestDoubleFormat(t *testing.T) {
 		12345678901234567890: "1.2345678901234567e+19", math.Copysign(0, -1): "-0",
 	}
 	for f, want := range cases {
-		if got := string(appendDouble(nil, f)); got != want {
+		if got := string(AppendDouble(nil, f)); got != want {
 			t.Errorf("%v: got %q, want %q", f, got, want)
 		}
 	}
