@@ -600,12 +600,18 @@ func (zc *Commands) zremrange(c *server.Client, kind rangeKind) {
 
 func (zc *Commands) zscan(c *server.Client) {
 	typecmd.Scan(c, zc.ks, func(z *ZSet, cursor uint64, count int, emit func([]byte, ...[]byte)) uint64 {
-		return z.Scan(cursor, count, func(m []byte, s float64) { emit(m, FormatScore(nil, s)) })
+		// A listpack holds a score as d2string's text and ZSCAN returns
+		// that text; a skiplist holds the double, which is formatted.
+		format := FormatScore
+		if z.Encoding() == EncListpack {
+			format = resp.AppendD2String
+		}
+		return z.Scan(cursor, count, func(m []byte, s float64) { emit(m, format(nil, s)) })
 	})
 }
 
-// FormatScore appends a score as Redis writes it in text (ZSCAN, and the
-// listpack's stored form): "%.17g", with inf, -inf and -0 spelled out, as
+// FormatScore appends a score as Redis writes a double in text (ZSCAN of a
+// skiplist, the AOF rewrite): "%.17g", with inf and -inf spelled out, as
 // resp.AppendDouble writes a double reply.
 func FormatScore(b []byte, s float64) []byte { return resp.AppendDouble(b, s) }
 

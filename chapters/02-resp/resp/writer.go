@@ -146,6 +146,27 @@ func AppendDouble(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'g', 17, 64)
 }
 
+// AppendD2String formats f as Redis 7.0's d2string, the text a listpack
+// stores for a sorted-set score (so what ZSCAN of a small sorted set and an
+// RDB file show): an integral value of magnitude up to 2^62 (double2ll's
+// exact range) in integer digits, "0" and "-0", "inf", "-inf", "nan", and
+// anything else as AppendDouble's "%.17g". 1e17 is "100000000000000000"
+// here and "1e+17" there.
+func AppendD2String(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(b, "-0"...)
+		}
+		return append(b, '0')
+	case f >= -(1<<62) && f <= 1<<62 && f == math.Trunc(f):
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return AppendDouble(b, f)
+}
+
 // Bool writes "#t\r\n"/"#f\r\n" in RESP3 and the integers 1/0 in RESP2.
 func (w *Writer) Bool(b bool) {
 	if w.resp3() {

@@ -187,3 +187,19 @@ func TestWriterAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendD2String pins Redis 7.0's d2string (the values are what
+// redis-server stores in a sorted set's listpack).
+func TestAppendD2String(t *testing.T) {
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{{1, "1"}, {-3, "-3"}, {1.5, "1.5"}, {0.1, "0.10000000000000001"}, {1e20, "1e+20"}, {1e17, "100000000000000000"}, {1 << 62, "4611686018427387904"},
+		{math.Nextafter(1<<62, math.Inf(1)), "4.6116860184273889e+18"}, {1000000000000000.5, "1000000000000000.5"},
+		{4503599627370496, "4503599627370496"}, {0, "0"}, {math.Copysign(0, -1), "-0"},
+		{math.Inf(1), "inf"}, {math.Inf(-1), "-inf"}, {-(1 << 62), "-4611686018427387904"}, {3.14159, "3.1415899999999999"}, {1e-7, "9.9999999999999995e-08"}} {
+		if got := string(AppendD2String(nil, tt.f)); got != tt.want {
+			t.Errorf("%v: %s, want %s", tt.f, got, tt.want)
+		}
+	}
+}
