@@ -37,6 +37,8 @@ import (
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/sortcmd"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -86,6 +88,7 @@ func run(path string, ctx *cli.Context) error {
 	adm.UsedMemory, keys.Freq = ev.UsedMemory, ev.Freq
 	registerMessaging(s, adm, ca, keys) // transactions and Pub/Sub
 	blk := block.Register(s, ca, lists) // BLPOP and friends, woken by pushes
+	blk.Streams(stream.Register(s, ca)) // streams, whose XREAD and XREADGROUP block here
 	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
 	adm.Unblock, adm.InTimeoutTable = blk.Unblock, blk.WithTimeout
 	if err := registerPersistence(s, cfg, ca); err != nil {
@@ -147,6 +150,7 @@ func registerData(s *server.Server, cfg *config.Values) (*cache.Cache, *db.Keys,
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
+	sortcmd.Register(s, ca, lists)
 	return ca, keys, lists
 }
 

@@ -108,6 +108,8 @@ func describe(t *testing.T, c *redis.Client, key string) keyState {
 		// The scores as the server writes them, so that a score that
 		// did not round-trip exactly shows.
 		body, err = c.Do(ctx, "ZRANGE", key, 0, -1, "WITHSCORES").StringSlice()
+	case "stream":
+		body, err = describeStream(ctx, c, key)
 	default:
 		t.Fatalf("TYPE %q = %q", key, typ)
 	}
@@ -119,6 +121,60 @@ func describe(t *testing.T, c *redis.Client, key string) keyState {
 		t.Fatalf("PTTL %q: %v", key, err)
 	}
 	return keyState{typ: typ, body: fmt.Sprintf("%q", body), pttl: pttl}
+}
+
+// describeStream reads a stream: its entries, counters and IDs, its
+// groups with their consumers and pending entries (delivery counts, not
+// times). Not the groups' entries-read and lag: Redis 7.0 propagates an
+// XREADGROUP as XCLAIMs that move the group's last ID but not its read
+// counter, so a replayed log may know it less well than the server did.
+func describeStream(ctx context.Context, c *redis.Client, key string) ([]string, error) {
+	var out []string
+	add := func(args ...any) error {
+		v, err := c.Do(ctx, args...).Result()
+		out = append(out, fmt.Sprint(v))
+		return err
+	}
+	if err := add("XRANGE", key, "-", "+"); err != nil {
+		return nil, err
+	}
+	info, err := c.Do(ctx, "XINFO", "STREAM", key).Slice()
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i+1 < len(info); i += 2 {
+		switch info[i] {
+		case "length", "last-generated-id", "max-deleted-entry-id", "entries-added", "recorded-first-entry-id", "groups":
+			out = append(out, fmt.Sprint(info[i], "=", info[i+1]))
+		}
+	}
+	groups, err := c.Do(ctx, "XINFO", "GROUPS", key).Slice()
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		m := fmt.Sprint(g)
+		fields := g.([]any)
+		name := fields[1]
+		out = append(out, fmt.Sprint(fields[:8]))
+		cons, err := c.Do(ctx, "XINFO", "CONSUMERS", key, name).Slice()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m, err)
+		}
+		for _, cn := range cons {
+			f := cn.([]any)
+			out = append(out, fmt.Sprint(f[:4]))
+		}
+		pending, err := c.Do(ctx, "XPENDING", key, name, "-", "+", 100000).Slice()
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pending {
+			f := p.([]any)
+			out = append(out, fmt.Sprint(f[0], f[1], f[3]))
+		}
+	}
+	return out, nil
 }
 
 // sameData fails the test unless after holds the keys of before with the
@@ -195,6 +251,26 @@ func populate(t *testing.T, addr string, big bool) {
 				"1e-300", "tiny", "1e300", "huge", "3.141592653589793", "pi", strconv.Itoa(i), "i")
 			ttl(k)
 		}
+		for i := range 5 {
+			k := fmt.Sprintf("stream:%d", i)
+			for j := 1; j <= 6; j++ {
+				p.Do(ctx, "XADD", k, fmt.Sprintf("%d-%d", 100+i, j), "f", j, "db", db)
+			}
+			p.Do(ctx, "XADD", k, "*", "other fields", "")
+			p.Do(ctx, "XDEL", k, fmt.Sprintf("%d-2", 100+i))
+			p.Do(ctx, "XGROUP", "CREATE", k, "readers", "0")
+			p.Do(ctx, "XGROUP", "CREATE", k, "late", "$", "ENTRIESREAD", 7)
+			p.Do(ctx, "XREADGROUP", "GROUP", "readers", "alice", "COUNT", 3, "STREAMS", k, ">")
+			p.Do(ctx, "XREADGROUP", "GROUP", "readers", "alice", "NOACK", "COUNT", 1, "STREAMS", k, ">")
+			p.Do(ctx, "XREADGROUP", "GROUP", "readers", "bob", "COUNT", 1, "STREAMS", k, ">")
+			p.Do(ctx, "XACK", k, "readers", fmt.Sprintf("%d-1", 100+i))
+			p.Do(ctx, "XCLAIM", k, "readers", "carol", 0, fmt.Sprintf("%d-3", 100+i))
+			p.Do(ctx, "XGROUP", "CREATECONSUMER", k, "late", "dave")
+			ttl(k)
+		}
+		p.Do(ctx, "XGROUP", "CREATE", "stream:empty", "g", "$", "MKSTREAM")
+		p.Do(ctx, "XADD", "stream:trimmed", "1-1", "f", "v")
+		p.Do(ctx, "XADD", "stream:trimmed", "MAXLEN", "0", "2-1", "f", "v")
 		p.Set(ctx, "empty", "", 0)
 		p.Set(ctx, "counter", "41", 0)
 		p.HSet(ctx, "hash:wide", "long", strings.Repeat("w", 100))      // a hashtable
@@ -206,7 +282,10 @@ func populate(t *testing.T, addr string, big bool) {
 				p.HSet(ctx, "big:hash", fmt.Sprintf("field %d", i), i)
 				p.SAdd(ctx, "big:set", fmt.Sprintf("member %d", i))
 				p.ZAdd(ctx, "big:zset", redis.Z{Score: rng.NormFloat64() * 1e6, Member: fmt.Sprintf("member %d", i)})
+				p.Do(ctx, "XADD", "big:stream", "MAXLEN", "~", 800, "*", "i", i, "field", fmt.Sprintf("value %d", i))
 			}
+			p.Do(ctx, "XGROUP", "CREATE", "big:stream", "g", "0")
+			p.Do(ctx, "XREADGROUP", "GROUP", "g", "c", "COUNT", 150, "STREAMS", "big:stream", ">")
 			p.Expire(ctx, "big:hash", time.Hour)
 			p.Expire(ctx, "big:zset", 2*time.Hour)
 		}

@@ -1,6 +1,7 @@
 // Package block is Redis's blocking list and sorted set commands (BLPOP,
-// BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) and the
-// machinery of Redis's blocked.c behind them.
+// BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP), the
+// waiting of XREAD and XREADGROUP with BLOCK, and the machinery of
+// Redis's blocked.c behind them.
 //
 // A command that finds nothing to pop parks its client: the client is
 // appended to a first-in first-out queue per database and key, its
@@ -82,6 +83,8 @@ type waiter struct {
 	dst      string
 	toLeft   bool
 	moveArgs [][]byte
+
+	stream *streamWait // XREAD, XREADGROUP
 }
 
 // Register adds the blocking commands to s, over the databases of ca; new
@@ -113,8 +116,8 @@ func Register(s *server.Server, ca *cache.Cache, lc *list.Commands) *Block {
 	return b
 }
 
-// hook makes a write to a key of database index that clients wait for
-// mark the key ready. The write has not happened yet: whether the key
+// hook makes a write to a key of database index that clients wait for,
+// or a flush of the database, mark the key ready. The write has not happened yet: whether the key
 // then holds something to pop is decided when it is served.
 func (b *Block) hook(index int, db *keyspace.DB) {
 	prev := db.BeforeWrite
@@ -123,6 +126,17 @@ func (b *Block) hook(index int, db *keyspace.DB) {
 			prev(key, e)
 		}
 		if b.waiting[index][key] != nil {
+			b.signal(index, key)
+		}
+	}
+	// FLUSHDB and FLUSHALL leave nothing to pop, but an XREADGROUP
+	// waiting on a stream that is gone must be told.
+	prevFlush := db.BeforeFlush
+	db.BeforeFlush = func() {
+		if prevFlush != nil {
+			prevFlush()
+		}
+		for key := range b.waiting[index] {
 			b.signal(index, key)
 		}
 	}

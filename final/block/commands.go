@@ -3,10 +3,10 @@ package block
 import (
 	"strconv"
 
-	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -66,7 +66,7 @@ func (b *Block) bpop(c *server.Client, left bool) {
 // blmpop is BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count].
 // Like Redis, it checks its other arguments before the timeout.
 func (b *Block) blmpop(c *server.Client) {
-	keys, where, count, ok := mpopArgs(c, listSide)
+	keys, where, count, ok := cmdarg.MPop(c, 2, listSide)
 	if !ok {
 		return
 	}
@@ -117,7 +117,7 @@ func (b *Block) popFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
 
 func (b *Block) zpopFirst(c *server.Client, ms int64, keys [][]byte, w *waiter) {
 	popFirstOf(b, c, ms, keys, w, func(db *keyspace.DB, now int64, key []byte, z *zset.ZSet) [][]byte {
-		return popZSet(c.W, db, now, key, z, w.left, w.count)
+		return zset.Pop(c.W, db, now, key, z, w.left, w.count)
 	})
 }
 
@@ -174,57 +174,6 @@ func listSide(arg []byte) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// zsetSide parses MIN or MAX (true: min).
-func zsetSide(arg []byte) (bool, bool) {
-	switch {
-	case cache.Eq(arg, "min"):
-		return true, true
-	case cache.Eq(arg, "max"):
-		return false, true
-	}
-	return false, false
-}
-
-// mpopArgs parses BLMPOP's and BZMPOP's numkeys key [key ...] side
-// [COUNT count] after the timeout, with Redis's errors
-// (lmpopGenericCommand, zmpopGenericCommand).
-func mpopArgs(c *server.Client, side func([]byte) (bool, bool)) (keys [][]byte, where bool, count int64, ok bool) {
-	numkeys, ok := resp.ParseInt(c.Args[2])
-	if !ok || numkeys <= 0 {
-		c.Error("ERR numkeys should be greater than 0")
-		return nil, false, 0, false
-	}
-	if numkeys >= int64(len(c.Args)-3) {
-		c.ErrSyntax()
-		return nil, false, 0, false
-	}
-	whereIdx := 3 + int(numkeys)
-	where, ok = side(c.Args[whereIdx])
-	if !ok {
-		c.ErrSyntax()
-		return nil, false, 0, false
-	}
-	count = -1
-	for j := whereIdx + 1; j < len(c.Args); j++ {
-		if count == -1 && cache.Eq(c.Args[j], "count") && j+1 < len(c.Args) {
-			j++
-			n, ok := resp.ParseInt(c.Args[j])
-			if !ok || n <= 0 {
-				c.Error("ERR count should be greater than 0")
-				return nil, false, 0, false
-			}
-			count = n
-			continue
-		}
-		c.ErrSyntax()
-		return nil, false, 0, false
-	}
-	if count == -1 {
-		count = 1
-	}
-	return c.Args[3:whereIdx], where, count, true
 }
 
 // blmove is BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout.
@@ -319,7 +268,7 @@ func (b *Block) bzpop(c *server.Client, min bool) {
 
 // bzmpop is BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count].
 func (b *Block) bzmpop(c *server.Client) {
-	keys, min, count, ok := mpopArgs(c, zsetSide)
+	keys, min, count, ok := cmdarg.MPop(c, 2, zset.Side)
 	if !ok {
 		return
 	}
@@ -336,55 +285,4 @@ type replyWriter interface {
 	Array(int)
 	Bulk([]byte)
 	Double(float64)
-}
-
-// popZSet pops for BZPOPMIN/MAX (count -1: reply [key, member, score])
-// or BZMPOP (reply [key, [[member, score] ...]]), deletes the sorted set
-// if that emptied it, and returns the ZPOPMIN/ZPOPMAX that replays it.
-func popZSet(rw replyWriter, db *keyspace.DB, now int64, key []byte, z *zset.ZSet, min bool, count int64) [][]byte {
-	name := "ZPOPMAX"
-	if min {
-		name = "ZPOPMIN"
-	}
-	prop := [][]byte{[]byte(name), key}
-	if count < 0 {
-		m, s := zpop(z, min)
-		rw.Array(3)
-		rw.Bulk(key)
-		rw.Bulk(m)
-		rw.Double(s)
-	} else {
-		n := int(min64(count, int64(z.Len())))
-		rw.Array(2)
-		rw.Bulk(key)
-		rw.Array(n)
-		for i := 0; i < n; i++ {
-			m, s := zpop(z, min)
-			rw.Array(2)
-			rw.Bulk(m)
-			rw.Double(s)
-		}
-		prop = append(prop, strconv.AppendInt(nil, int64(n), 10))
-	}
-	if z.Len() == 0 {
-		db.Delete(key, now)
-	}
-	return prop
-}
-
-// zpop removes and returns the lowest (min) or highest member.
-func zpop(z *zset.ZSet, min bool) (m []byte, score float64) {
-	z.RangeByRank(0, 0, !min, func(mm []byte, s float64) bool {
-		m, score = append([]byte(nil), mm...), s
-		return false
-	})
-	z.Remove(m)
-	return m, score
-}
-
-func min64(a, b int64) int64 {
-	if a < b {
-		return a
-	}
-	return b
 }

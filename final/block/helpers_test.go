@@ -11,8 +11,10 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/final/block"
+	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -37,6 +39,9 @@ func start(t *testing.T) *fixture {
 		zset.Register(s, ca)
 		multi.Register(s, ca)
 		f.block = block.Register(s, ca, lc)
+		f.block.Streams(stream.Register(s, ca))
+		keys := db.Register(s, ca) // SWAPDB
+		keys.OnSwap = append(keys.OnSwap, f.block.Swapped)
 		s.Propagators = append(s.Propagators, func(db int, args [][]byte) {
 			parts := make([]string, len(args))
 			for i, a := range args {

@@ -12,6 +12,10 @@ import (
 // for one client. It reports whether k may still serve the next client:
 // false once k holds nothing (any more) to pop.
 func (b *Block) serveOne(w *waiter, k dbKey) bool {
+	if w.stream != nil {
+		b.serveStream(w, k)
+		return true
+	}
 	db, now := b.ca.DBs[k.db], b.ca.Now()
 	key := []byte(k.key)
 	e := db.Peek(key, now)
@@ -33,7 +37,7 @@ func (b *Block) serveOne(w *waiter, k dbKey) bool {
 		if w.zset {
 			db.LookupWrite(key, now)
 			var prop [][]byte
-			b.wake(w, func(rw *resp.Writer) { prop = popZSet(rw, db, now, key, v, w.left, w.count) })
+			b.wake(w, func(rw *resp.Writer) { prop = zset.Pop(rw, db, now, key, v, w.left, w.count) })
 			b.propagate(k.db, prop...)
 		}
 	default:

@@ -168,3 +168,45 @@ func Clamp(start, stop int64, n int) (int, int, bool) {
 	}
 	return int(start), int(stop), true
 }
+
+// MPop parses the arguments of LMPOP, BLMPOP, ZMPOP and BZMPOP from
+// numkeysIdx on: numkeys key [key ...] side [COUNT count], with Redis's
+// errors (lmpopGenericCommand, zmpopGenericCommand). side reads the
+// LEFT|RIGHT or MIN|MAX word; count is 1 when not given. A reply was
+// written when ok is false.
+func MPop(c *server.Client, numkeysIdx int, side func([]byte) (bool, bool)) (keys [][]byte, where bool, count int64, ok bool) {
+	numkeys, ok := resp.ParseInt(c.Args[numkeysIdx])
+	if !ok || numkeys <= 0 {
+		c.W.Error("ERR numkeys should be greater than 0")
+		return nil, false, 0, false
+	}
+	if numkeys >= int64(len(c.Args)-numkeysIdx-1) {
+		c.ErrSyntax()
+		return nil, false, 0, false
+	}
+	whereIdx := numkeysIdx + 1 + int(numkeys)
+	where, ok = side(c.Args[whereIdx])
+	if !ok {
+		c.ErrSyntax()
+		return nil, false, 0, false
+	}
+	count = -1
+	for j := whereIdx + 1; j < len(c.Args); j++ {
+		if count == -1 && Is(c.Args[j], "count") && j+1 < len(c.Args) {
+			j++
+			n, ok := resp.ParseInt(c.Args[j])
+			if !ok || n <= 0 {
+				c.W.Error("ERR count should be greater than 0")
+				return nil, false, 0, false
+			}
+			count = n
+			continue
+		}
+		c.ErrSyntax()
+		return nil, false, 0, false
+	}
+	if count == -1 {
+		count = 1
+	}
+	return c.Args[numkeysIdx+1 : whereIdx], where, count, true
+}

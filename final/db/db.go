@@ -103,6 +103,7 @@ func (k *Keys) commands() []*server.Command {
 		server.NewCommand("getrange", 4, r, 1, 1, 1, "string", k.getrange),
 		server.NewCommand("substr", 4, r, 1, 1, 1, "string", k.getrange),
 		server.NewCommand("setrange", 4, w|oom, 1, 1, 1, "string", k.setrange),
+		server.NewCommand("lcs", -3, r, 1, 2, 1, "string", k.lcs),
 		// keys
 		server.NewCommand("unlink", -2, w|fast, 1, -1, 1, "generic", k.Del), // DEL's handler: see cache.Del
 		server.NewCommand("type", 2, r|fast, 1, 1, 1, "generic", k.typeCmd),

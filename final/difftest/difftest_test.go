@@ -16,6 +16,8 @@ import (
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/sortcmd"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -28,16 +30,19 @@ func setup(s *server.Server) {
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zset.Register(s, ca)
+	sortcmd.Register(s, ca, lists)
 	m := multi.Register(s, ca)
 	keys.BeforeSwap = append(keys.BeforeSwap, m.BeforeSwap)
 	blk := block.Register(s, ca, lists)
+	blk.Streams(stream.Register(s, ca))
 	keys.OnSwap = append(keys.OnSwap, blk.Swapped)
 }
 
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
-var rows = concat(difftest.StringOps, difftest.KeyOps, difftest.DatabaseOps,
-	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.MultiOps, difftest.BlockingOps)
+var rows = concat(difftest.StringOps, difftest.LCSOps, difftest.KeyOps, difftest.DatabaseOps,
+	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.ZSetAlgebraOps, difftest.SortOps, difftest.MultiOps, difftest.BlockingOps,
+	difftest.StreamOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
@@ -104,6 +109,39 @@ func TestSameRepliesAsRedis(t *testing.T) {
 	}
 }
 
+// TestStreamsSameAsRedis runs the stream commands alone, so that streams
+// grow, split into nodes (the node limits change as it runs), get
+// trimmed and consumed far more than in the mixed run.
+func TestStreamsSameAsRedis(t *testing.T) {
+	redisAddr := servertest.StartRedis(t)
+	s := servertest.Start(t, setup)
+	rows := concat(difftest.StreamOps, []difftest.Op{{Name: "del", Weight: 1, Args: func(g *difftest.Gen) []string {
+		return []string{"DEL", g.TypedKey("x")}
+	}}})
+	for seed := uint64(1); seed <= uint64(envInt(t, "GOCACHE_DIFF_SEEDS", 5)); seed++ {
+		steps := difftest.Generate(seed, envInt(t, "GOCACHE_DIFF_OPS", 400), rows)
+		for _, proto := range []int{2, 3} {
+			m, err := difftest.Run(servertest.Addr(s), redisAddr, proto, steps)
+			if err != nil {
+				t.Fatalf("seed %d RESP%d: %v", seed, proto, err)
+			}
+			if m != nil {
+				short := difftest.Minimize(steps[:m.Index+1], func(c []difftest.Step) bool {
+					m, err := difftest.Run(servertest.Addr(s), redisAddr, proto, c)
+					return err == nil && m != nil
+				}, 400, time.Now().Add(15*time.Second))
+				i := 0
+				for i < len(m.Got) && i < len(m.Want) && m.Got[i] == m.Want[i] {
+					i++
+				}
+				from := max(i-120, 0)
+				t.Errorf("seed %d RESP%d: replies differ; shortest failing sequence:\n%s last command, from byte %d:\n gocache: %q\n   redis: %q",
+					seed, proto, difftest.Format(short), from, m.Got[from:min(len(m.Got), i+200)], m.Want[from:min(len(m.Want), i+200)])
+			}
+		}
+	}
+}
+
 // Sequences the random test once found to differ, kept as fixed cases.
 func TestFoundMismatchesStayFixed(t *testing.T) {
 	redisAddr := servertest.StartRedis(t)
@@ -116,6 +154,16 @@ func TestFoundMismatchesStayFixed(t *testing.T) {
 		{{"FLUSHALL"}, {"RPUSH", "l2", "a"}, {"WATCH", "k5"}, {"BLMPOP", "0.01", "2", "k5", "l2", "LEFT"}, {"MULTI"}, {"PING"}, {"EXEC"}},
 		// ...but a watched key created and deleted again did change.
 		{{"FLUSHALL"}, {"WATCH", "k5"}, {"SET", "k5", "1"}, {"DEL", "k5"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		// Consumer-group changes and XSETID do not touch a watched
+		// stream (Redis 7.0 signals no modification for them); XADD does.
+		{{"FLUSHALL"}, {"XADD", "x1", "1-1", "f", "v"}, {"WATCH", "x1"}, {"XGROUP", "CREATE", "x1", "g", "0"},
+			{"XGROUP", "CREATECONSUMER", "x1", "g", "c"}, {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "x1", ">"},
+			{"XGROUP", "SETID", "x1", "g", "0"}, {"XSETID", "x1", "5-5"}, {"XGROUP", "DESTROY", "x1", "g"},
+			{"MULTI"}, {"PING"}, {"EXEC"}},
+		{{"FLUSHALL"}, {"XADD", "x1", "1-1", "f", "v"}, {"WATCH", "x1"}, {"XADD", "x1", "2-1", "f", "v"}, {"MULTI"}, {"PING"}, {"EXEC"}},
+		// An unknown subcommand is refused at once, even in MULTI, which
+		// it then aborts.
+		{{"MULTI"}, {"XGROUP", "FOO"}, {"OBJECT", "FOO", "k"}, {"CONFIG", "FOO"}, {"PING"}, {"EXEC"}},
 	} {
 		for _, cmd := range seq {
 			p.Same(cmd...)

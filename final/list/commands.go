@@ -450,40 +450,11 @@ func (lc *Commands) move(c *server.Client, fromLeft, toLeft bool) {
 
 // lmpop is LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count].
 func (lc *Commands) lmpop(c *server.Client) {
-	numkeys, ok := resp.ParseInt(c.Args[1])
-	if !ok || numkeys <= 0 {
-		c.W.Error("ERR numkeys should be greater than 0")
-		return
-	}
-	if numkeys >= int64(len(c.Args)-2) {
-		c.ErrSyntax()
-		return
-	}
-	whereIdx := 2 + int(numkeys)
-	left, ok := side(c.Args[whereIdx])
+	keys, left, count, ok := cmdarg.MPop(c, 1, side)
 	if !ok {
-		c.ErrSyntax()
 		return
 	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(c.Args); j++ {
-		if count == -1 && cmdarg.Is(c.Args[j], "count") && j+1 < len(c.Args) {
-			j++
-			v, ok := resp.ParseInt(c.Args[j])
-			if !ok || v <= 0 {
-				c.W.Error("ERR count should be greater than 0")
-				return
-			}
-			count = v
-			continue
-		}
-		c.ErrSyntax()
-		return
-	}
-	if count == -1 {
-		count = 1
-	}
-	for _, key := range c.Args[2:whereIdx] {
+	for _, key := range keys {
 		l, ok := lc.write(c, key)
 		if !ok {
 			return

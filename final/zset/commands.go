@@ -45,6 +45,14 @@ func (zc *Commands) table() []*server.Command {
 	rng := func(kind rangeKind, rev int) func(c *server.Client) {
 		return func(c *server.Client) { zc.zrange(c, kind, rev) }
 	}
+	// setOp serves the union, intersection and difference commands: the
+	// STORE forms name the destination first and numkeys second.
+	setOp := func(op setOp, store, cardOnly bool) func(c *server.Client) {
+		if store {
+			return func(c *server.Client) { zc.setOpCommand(c, c.Args[1], 2, op, false) }
+		}
+		return func(c *server.Client) { zc.setOpCommand(c, nil, 1, op, cardOnly) }
+	}
 	return []*server.Command{
 		server.NewCommand("zadd", -4, w|oom|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zadd(c, false) }),
 		server.NewCommand("zincrby", 4, w|oom|fast, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zadd(c, true) }),
@@ -68,8 +76,15 @@ func (zc *Commands) table() []*server.Command {
 		server.NewCommand("zremrangebyrank", 4, w, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zremrange(c, byRank) }),
 		server.NewCommand("zremrangebyscore", 4, w, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zremrange(c, byScore) }),
 		server.NewCommand("zremrangebylex", 4, w, 1, 1, 1, "sortedset", func(c *server.Client) { zc.zremrange(c, byLex) }),
-		server.NewCommand("zunionstore", -4, w|oom|mk, 1, 1, 1, "sortedset", func(c *server.Client) { zc.store(c, false) }),
-		server.NewCommand("zinterstore", -4, w|oom|mk, 1, 1, 1, "sortedset", func(c *server.Client) { zc.store(c, true) }),
+		server.NewCommand("zunionstore", -4, w|oom|mk, 1, 1, 1, "sortedset", setOp(opUnion, true, false)),
+		server.NewCommand("zinterstore", -4, w|oom|mk, 1, 1, 1, "sortedset", setOp(opInter, true, false)),
+		server.NewCommand("zdiffstore", -4, w|oom|mk, 1, 1, 1, "sortedset", setOp(opDiff, true, false)),
+		server.NewCommand("zunion", -3, r|mk, 0, 0, 0, "sortedset", setOp(opUnion, false, false)),
+		server.NewCommand("zinter", -3, r|mk, 0, 0, 0, "sortedset", setOp(opInter, false, false)),
+		server.NewCommand("zdiff", -3, r|mk, 0, 0, 0, "sortedset", setOp(opDiff, false, false)),
+		server.NewCommand("zintercard", -3, r|mk, 0, 0, 0, "sortedset", setOp(opInter, false, true)),
+		server.NewCommand("zrangestore", -5, w|oom, 1, 2, 1, "sortedset", zc.zrangestore),
+		server.NewCommand("zmpop", -4, w|mk, 0, 0, 0, "sortedset", zc.zmpop),
 		server.NewCommand("zscan", -3, r, 1, 1, 1, "sortedset", zc.zscan),
 	}
 }
@@ -281,12 +296,18 @@ type RangeArgs struct {
 // are fixed by the command name, ZRANGE lets the options choose. It
 // returns Redis's error text when they are invalid.
 func ParseRange(args [][]byte, kind rangeKind, rev int) (RangeArgs, string) {
+	return parseRange(args, kind, rev, false)
+}
+
+// parseRange is ParseRange for ZRANGE (store false) and ZRANGESTORE,
+// which takes no WITHSCORES.
+func parseRange(args [][]byte, kind rangeKind, rev int, store bool) (RangeArgs, string) {
 	ra := RangeArgs{Limit: -1}
 	limitSet := false
 	for j := 2; j < len(args); j++ {
 		left := len(args) - j - 1
 		switch {
-		case cmdarg.Is(args[j], "withscores"):
+		case !store && cmdarg.Is(args[j], "withscores"):
 			ra.WithScores = true
 		case cmdarg.Is(args[j], "limit") && left >= 2:
 			off, ok1 := resp.ParseInt(args[j+1])
@@ -360,11 +381,40 @@ func (zc *Commands) zrange(c *server.Client, kind rangeKind, rev int) {
 	}
 	var members [][]byte
 	var scores []float64
-	collect := func(m []byte, s float64) bool {
+	z.Range(ra, func(m []byte, s float64) bool {
 		members = append(members, m)
 		scores = append(scores, s)
 		return true
+	})
+	writePairs(c, members, scores, ra.WithScores)
+}
+
+// zrangestore is ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV]
+// [LIMIT offset count]: ZRANGE's range, stored (zrangeGenericCommand
+// with its store handler).
+func (zc *Commands) zrangestore(c *server.Client) {
+	ra, errText := parseRange(c.Args[3:], byAuto, 0, true)
+	if errText != "" {
+		c.W.Error(errText)
+		return
 	}
+	z, ok := zc.read(c, c.Args[2])
+	if !ok {
+		return
+	}
+	result := NewSkiplist()
+	if z != nil {
+		z.Range(ra, func(m []byte, s float64) bool {
+			result.insert(m, s)
+			return true
+		})
+	}
+	zc.storeResult(c, c.Args[1], result)
+}
+
+// Range visits the members a parsed ZRANGE-family request selects, in
+// its order: the one range walk behind ZRANGE and ZRANGESTORE.
+func (z *ZSet) Range(ra RangeArgs, collect Visit) {
 	switch ra.Kind {
 	case byRank:
 		if a, b, ok := cmdarg.Clamp(ra.Start, ra.Stop, z.Len()); ok {
@@ -384,7 +434,27 @@ func (zc *Commands) zrange(c *server.Client, kind rangeKind, rev int) {
 			z.RangeByLex(ra.Lex, ra.Rev, int(ra.Offset), limit, collect)
 		}
 	}
-	writePairs(c, members, scores, ra.WithScores)
+}
+
+// zmpop is ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: the first
+// non-empty sorted set is popped as BZMPOP pops it (genericZpopCommand).
+func (zc *Commands) zmpop(c *server.Client) {
+	keys, min, count, ok := cmdarg.MPop(c, 1, Side)
+	if !ok {
+		return
+	}
+	for _, key := range keys {
+		z, ok := zc.write(c, key)
+		if !ok {
+			return
+		}
+		if z == nil {
+			continue
+		}
+		c.Propagate(Pop(c.W, zc.ks.DB(c), zc.ks.Now(), key, z, min, count)...)
+		return
+	}
+	c.W.NullArray()
 }
 
 // writePairs writes members, with scores as RESP3 pairs or RESP2 flat.
@@ -447,15 +517,7 @@ func (zc *Commands) zpop(c *server.Client, max bool) {
 	var members [][]byte
 	var scores []float64
 	for i := 0; i < n; i++ {
-		var m []byte
-		var s float64
-		pick := func(mm []byte, ss float64) bool { m, s = append([]byte(nil), mm...), ss; return false }
-		if max {
-			z.RangeByRank(0, 0, true, pick)
-		} else {
-			z.RangeByRank(0, 0, false, pick)
-		}
-		z.Remove(m)
+		m, s := PopOne(z, !max)
 		members = append(members, m)
 		scores = append(scores, s)
 	}

@@ -62,7 +62,7 @@ func parseBound(b []byte) (float64, bool, bool) {
 		ex = true
 		b = b[1:]
 	}
-	v, ok, _ := strtod(string(b))
+	v, ok, _ := Strtod(string(b))
 	return v, ex, ok && !math.IsNaN(v)
 }
 
@@ -73,18 +73,18 @@ func ParseScore(b []byte) (float64, bool) {
 	if len(b) == 0 || cmdarg.IsSpace(b[0]) {
 		return 0, false
 	}
-	v, ok, rangeErr := strtod(string(b))
+	v, ok, rangeErr := Strtod(string(b))
 	if !ok || rangeErr || math.IsNaN(v) {
 		return 0, false
 	}
 	return v, true
 }
 
-// strtod is C's strtod on a whole string: ok when the string is one
+// Strtod is C's strtod on a whole string: ok when the string is one
 // float (after optional leading white space) or empty, which strtod
 // accepts as 0 with nothing consumed. rangeErr is strtod's ERANGE for
 // an overflow to infinity or an underflow to zero.
-func strtod(s string) (v float64, ok, rangeErr bool) {
+func Strtod(s string) (v float64, ok, rangeErr bool) {
 	if s == "" {
 		return 0, true, false
 	}

@@ -555,3 +555,12 @@ func (z *ZSet) Clone() *ZSet {
 	z.All(func(m []byte, s float64) bool { c.insert(m, s); return true })
 	return c
 }
+
+// ToSkiplist moves a listpack set to the skiplist encoding. Redis 7.0's
+// SORT and SORT_RO convert every sorted set they read this way
+// (zsetConvert before sorting), which OBJECT ENCODING shows.
+func (z *ZSet) ToSkiplist() {
+	if z.zsl == nil {
+		z.convert()
+	}
+}

@@ -53,7 +53,8 @@ type Client struct {
 	readErr  error     // from the last Fill
 	parseErr error     // a protocol error after the parsed commands
 
-	prop       [][]byte // what Propagate recorded for the running command
+	prop       [][]byte   // what Propagate recorded for the running command
+	also       [][][]byte // what PropagateAlso recorded, in order
 	propagated bool
 	blocked    bool
 	closeAfter bool
@@ -112,6 +113,15 @@ func (c *Client) Propagate(args ...[]byte) {
 		return
 	}
 	c.prop = args
+}
+
+// PropagateAlso records one more command to replay in place of the
+// running one, which is then not propagated itself (Redis's
+// alsoPropagate with preventCommandPropagation): XREADGROUP's
+// deliveries go to the AOF as one XCLAIM each. More than one such
+// command is wrapped in MULTI/EXEC so that loading applies all or none.
+func (c *Client) PropagateAlso(args ...[]byte) {
+	c.also = append(c.also, args)
 }
 
 // CloseAfterReply closes the connection once the running command's reply

@@ -177,8 +177,10 @@ func auth(c *Client) {
 }
 
 // unknownSubcommand is Redis's reply for CONFIG FOO, COMMAND FOO, ...
-func unknownSubcommand(c *Client) {
-	c.Error("ERR unknown subcommand '" + truncate(string(c.Args[1]), 128) + "'. Try " + strings.ToUpper(string(c.Args[0])) + " HELP.")
+func unknownSubcommand(c *Client) { c.Error(unknownSubcommandError(c.Args)) }
+
+func unknownSubcommandError(args [][]byte) string {
+	return "ERR unknown subcommand '" + truncate(string(args[1]), 128) + "'. Try " + strings.ToUpper(string(args[0])) + " HELP."
 }
 
 func truncate(s string, n int) string {

@@ -100,6 +100,7 @@ type Server struct {
 	slots   int // per-client slots handed out by NewSlot
 	info    []infoSection
 	cmdTime time.Time   // the running command's time (CommandTime); zero between commands
+	nesting int         // how many Calls are running (EXEC runs its commands inside its own)
 	reply   resp.Writer // the shared reply buffer every Client.W points to
 	push    resp.Writer // for writing to a client other than the running one
 }
@@ -389,6 +390,12 @@ func (s *Server) check(c *Client) string {
 	if cmd == nil {
 		return unknownCommand(c.Args)
 	}
+	if len(cmd.Subcommands) > 0 && len(c.Args) >= 2 {
+		// lookup found no such subcommand: refused like an unknown
+		// command (Redis's commandCheckExistence), so MULTI does not
+		// queue it.
+		return unknownSubcommandError(c.Args)
+	}
 	if !cmd.arityOK(len(c.Args)) {
 		cmd.RejectedCalls++
 		return "ERR wrong number of arguments for '" + cmd.FullName() + "' command"
@@ -474,10 +481,12 @@ func cString(b []byte) []byte {
 // propagators, so no command can forget the AOF. EXEC calls it again for
 // each queued command, with c.Args and c.LastCmd set to that command.
 func (s *Server) Call(c *Client, cmd *Command) {
-	c.propagated, c.prop = false, nil
+	c.propagated, c.prop, c.also = false, nil, nil
 	mark := len(s.reply.B)
 	start := time.Now()
+	s.nesting++
 	cmd.Run(c)
+	s.nesting--
 	cmd.Usec += time.Since(start).Microseconds()
 	cmd.Calls++
 	s.Stats.Commands++
@@ -489,6 +498,11 @@ func (s *Server) Call(c *Client, cmd *Command) {
 		s.Dirty++
 		s.Propagate(c.DB, c.prop)
 		c.propagated, c.prop = false, nil
+	}
+	if len(c.also) > 0 {
+		s.Dirty++
+		s.PropagateAll(c.DB, c.also)
+		c.also = nil
 	}
 	for _, hook := range s.AfterCall {
 		hook(c, cmd)
@@ -512,6 +526,22 @@ func (s *Server) CommandTime() time.Time {
 func (s *Server) Propagate(db int, args [][]byte) {
 	for _, p := range s.Propagators {
 		p(db, args)
+	}
+}
+
+// PropagateAll hands several changes of one command to the propagators,
+// in MULTI/EXEC unless the command runs inside a transaction (EXEC
+// wraps everything it ran once).
+func (s *Server) PropagateAll(db int, ops [][][]byte) {
+	wrap := len(ops) > 1 && s.nesting == 0
+	if wrap {
+		s.Propagate(db, [][]byte{[]byte("MULTI")})
+	}
+	for _, op := range ops {
+		s.Propagate(db, op)
+	}
+	if wrap {
+		s.Propagate(db, [][]byte{[]byte("EXEC")})
 	}
 }
 
