@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for working on gocache: Debian's redis-server and
-# redis-tools (Redis 7.0 on bookworm, the reference the tests compare against)
-# and the Go modules. The devcontainer runs it once after the container is
+# redis-tools (Redis 7.0 on bookworm, the reference the tests compare against),
+# netcat-openbsd (nc, which chapter 01's first command uses) and the Go
+# modules. The devcontainer runs it once after the container is
 # created; it works the same on any Debian or Ubuntu machine, as root or as a
 # user with sudo, and running it again changes nothing.
 set -euo pipefail
@@ -14,19 +15,19 @@ if [ "$(id -u)" -ne 0 ]; then
 	sudo="sudo"
 fi
 
-# install_redis installs the two packages unless their programs are already
-# there, so a second run costs no apt-get update.
-install_redis() {
-	if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
-		echo "redis: $(redis-server --version | cut -d' ' -f1-3)"
+# install_packages installs the three packages unless their programs are
+# already there, so a second run costs no apt-get update.
+install_packages() {
+	if command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v nc >/dev/null; then
+		echo "redis: $(redis-server --version | cut -d' ' -f1-3); nc: $(command -v nc)"
 		return
 	fi
 	if ! command -v apt-get >/dev/null; then
-		echo "post-create: no apt-get here; install redis-server and redis-cli 7 yourself" >&2
+		echo "post-create: no apt-get here; install redis-server, redis-cli 7 and nc yourself" >&2
 		return 1
 	fi
 	# The package would start a system redis-server on port 6379, the port
-	# gocache itself uses. A policy-rc.d that says "no" (exit 101) stops
+	# the final server uses. A policy-rc.d that says "no" (exit 101) stops
 	# maintainer scripts from starting services; it is removed afterwards and
 	# an existing one is left alone.
 	local policy=/usr/sbin/policy-rc.d
@@ -37,11 +38,11 @@ install_redis() {
 	fi
 	$sudo apt-get update -qq
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		redis-server redis-tools >/dev/null
-	echo "redis: $(redis-server --version | cut -d' ' -f1-3)"
+		redis-server redis-tools netcat-openbsd >/dev/null
+	echo "redis: $(redis-server --version | cut -d' ' -f1-3); nc: $(command -v nc)"
 }
 
-install_redis
+install_packages
 
 if command -v go >/dev/null; then
 	go mod download

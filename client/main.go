@@ -2,7 +2,8 @@
 // commands piped on standard input, or an interactive prompt, with replies
 // printed exactly as redis-cli prints them.
 //
-//	go run ./client -p 6379 SET greeting hello
+//	go run ./client SET greeting hello   # a chapter's server, on 6380
+//	go run ./client -p 6379 PING         # the final server, on 6379
 //	printf 'SET a 1\nGET a\n' | go run ./client
 //	go run ./client            # interactive prompt
 package main
@@ -21,7 +22,8 @@ const usage = `gocache-cli: a small redis-cli
 
 Usage: gocache-cli [OPTIONS] [cmd [arg [arg ...]]]
   -h <hostname>      Server hostname (default: 127.0.0.1).
-  -p <port>          Server port (default: 6379).
+  -p <port>          Server port (default: 6380, the course's port;
+                     the final server, like Redis, listens on 6379).
   -a <password>      Password to use when connecting to the server
                      (or the REDISCLI_AUTH environment variable).
   --user <username>  Used to send ACL style 'AUTH username pass'. Needs -a.
@@ -95,7 +97,7 @@ func run(args []string, e env) int {
 func flags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "h", Value: "127.0.0.1"},
-		&cli.IntFlag{Name: "p", Value: 6379},
+		&cli.IntFlag{Name: "p", Value: 6380},
 		&cli.StringFlag{Name: "a", EnvVars: []string{"REDISCLI_AUTH"}},
 		&cli.StringFlag{Name: "user"},
 		&cli.IntFlag{Name: "n"},

@@ -41,6 +41,31 @@ func (tm *terminal) expect(t *testing.T, from int, s string) int {
 	}
 }
 
+// collect copies what the terminal shows until it closes.
+func (tm *terminal) collect(ptmx *os.File) {
+	b := make([]byte, 4096)
+	for {
+		n, err := ptmx.Read(b)
+		tm.mu.Lock()
+		tm.buf.Write(b[:n])
+		tm.mu.Unlock()
+		select {
+		case tm.changed <- struct{}{}:
+		default:
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// text is everything the terminal has shown so far.
+func (tm *terminal) text() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.buf.String()
+}
+
 func TestPromptInPseudoTerminal(t *testing.T) {
 	host, port := serverAddr(t)
 	home := t.TempDir()
@@ -52,22 +77,7 @@ func TestPromptInPseudoTerminal(t *testing.T) {
 	}
 	defer ptmx.Close()
 	tm := &terminal{changed: make(chan struct{}, 1)}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			tm.mu.Lock()
-			tm.buf.Write(b[:n])
-			tm.mu.Unlock()
-			select {
-			case tm.changed <- struct{}{}:
-			default:
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
+	go tm.collect(ptmx)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 

@@ -54,7 +54,11 @@ func main() {
 		ArgsUsage: "[path/to/gocache.conf]",
 		Version:   fullVersion,
 		Flags:     config.Flags(),
-		Action:    func(ctx *cli.Context) error { return run(path, ctx) },
+		// A bad flag is returned, not printed with the usage: main prints
+		// it once, as one line.
+		HideHelpCommand: true,
+		OnUsageError:    func(_ *cli.Context, err error, _ bool) error { return fmt.Errorf("gocache: %w", err) },
+		Action:          func(ctx *cli.Context) error { return run(path, ctx) },
 	}
 	if err := app.Run(args); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -94,7 +98,7 @@ func run(path string, ctx *cli.Context) error {
 	if err := registerPersistence(s, cfg, ca); err != nil {
 		return err
 	}
-	for _, n := range cfg.Notices {
+	for _, n := range cfg.Notices() {
 		log.Info(n)
 	}
 	if err := writePidFile(cfg.Get("pidfile")); err != nil {
@@ -119,8 +123,8 @@ func run(path string, ctx *cli.Context) error {
 // loadConfig reads the options: defaults, then the file, then the flags.
 func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 	cfg := config.New()
-	if path == "" {
-		path = ctx.Args().First()
+	if err := config.NoArguments(ctx); err != nil {
+		return nil, err
 	}
 	if path != "" {
 		if err := cfg.LoadFile(path); err != nil {
@@ -132,6 +136,9 @@ func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 		}
 	}
 	if err := cfg.ApplyFlags(ctx); err != nil {
+		return nil, cli.Exit(fmt.Sprintf("\n*** FATAL CONFIG ERROR (%s) ***\n%v\n", fullVersion, err), 1)
+	}
+	if err := cfg.CheckDir(); err != nil {
 		return nil, cli.Exit(fmt.Sprintf("\n*** FATAL CONFIG ERROR (%s) ***\n%v\n", fullVersion, err), 1)
 	}
 	return cfg, nil

@@ -49,19 +49,29 @@ func main() {
 		Name:  "01-reactor",
 		Usage: "echo server on an epoll event loop",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "port", Value: 6379, Usage: "TCP port"},
+			&cli.IntFlag{Name: "port", Value: 6380, Usage: "TCP port (the course uses 6380 so that a real Redis can keep 6379)"},
 			&cli.StringFlag{Name: "bind", Value: "127.0.0.1", Usage: "IP address to listen on"},
 			&cli.IntFlag{Name: "io-threads", Value: 1, Usage: "goroutines that read and write sockets"},
 			&cli.BoolFlag{Name: "verbose", Usage: "log every connection"},
 		},
-		Action: run,
+		HideHelpCommand: true,
+		// A bad flag value is returned, not printed with the usage: main
+		// prints it once, as one line.
+		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return fmt.Errorf("%s: %w", ctx.App.Name, err) },
+		Action:       run,
 	}
 	if err := app.Run(os.Args); err != nil {
-		logrus.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 }
 
 func run(ctx *cli.Context) error {
+	// The flag parser stops at the first word that is not an option, so
+	// "01-reactor extra --port 6380" would silently ignore --port.
+	if ctx.NArg() > 0 {
+		return fmt.Errorf("01-reactor: unexpected argument %q: this program takes only options (--port 6380 ...); see --help", ctx.Args().First())
+	}
 	log := logrus.New()
 	if ctx.Bool("verbose") {
 		log.SetLevel(logrus.DebugLevel)

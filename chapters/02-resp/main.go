@@ -2,7 +2,7 @@
 // answers PING, ECHO, HELLO, AUTH, QUIT, COMMAND, CONFIG and INFO, enough for
 // redis-cli and go-redis to connect.
 //
-//	go run ./chapters/02-resp --port 6379
+//	go run ./chapters/02-resp   # listens on 127.0.0.1:6380
 package main
 
 import (

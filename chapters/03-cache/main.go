@@ -3,7 +3,7 @@
 // its options, INCR, APPEND, DEL, EXISTS, EXPIRE, TTL, KEYS, SCAN, ...)
 // with keys that expire lazily and in the background.
 //
-//	go run ./chapters/03-cache --port 6379
+//	go run ./chapters/03-cache   # listens on 127.0.0.1:6380
 package main
 
 import (

@@ -64,8 +64,8 @@ func TestLoadStringSetsValues(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if len(v.Notices) != 1 {
-		t.Errorf("save should leave one notice, got %q", v.Notices)
+	if len(v.Notices()) != 1 {
+		t.Errorf("save should leave one notice, got %q", v.Notices())
 	}
 }
 
@@ -223,5 +223,24 @@ func TestLogLevelsMapOntoLogrus(t *testing.T) {
 	}
 	if _, ok := LogLevel("info"); ok {
 		t.Error("info is not a Redis level")
+	}
+}
+
+// TestSaveNoticeTellsWhereTheDataIs checks that the notice about an
+// ignored save line is true for the final value of appendonly, wherever
+// it was set.
+func TestSaveNoticeTellsWhereTheDataIs(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"save 3600 1\n", `save "3600 1" ignored: gocache takes no RDB snapshots; with appendonly no, no data is kept on disk`},
+		{"save 3600 1\nappendonly yes\n", `save "3600 1" ignored: gocache takes no RDB snapshots; it keeps the data in the AOF only (appendonly yes)`},
+		{"save \"\"\n", `save "": no RDB snapshots, as always in gocache; with appendonly no, no data is kept on disk`},
+	} {
+		v := New()
+		if err := v.LoadString("t.conf", tc.text); err != nil {
+			t.Fatal(err)
+		}
+		if got := v.Notices(); len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%q: notices %q, want %q", tc.text, got, tc.want)
+		}
 	}
 }

@@ -44,6 +44,17 @@ func (v *Values) ApplyFlags(ctx *cli.Context) error {
 	return nil
 }
 
+// NoArguments refuses words left on the command line after the options.
+// The flag parser stops at the first word that is not an option, so in
+// "gocache gocache.conf extra --port 6390" it would silently drop --port;
+// redis-server refuses such a command line, and so does gocache.
+func NoArguments(ctx *cli.Context) error {
+	if ctx.NArg() == 0 {
+		return nil
+	}
+	return fmt.Errorf("gocache: unexpected argument %q: give at most one configuration file, first, then options (gocache [path/to/gocache.conf] [--option value ...])", ctx.Args().First())
+}
+
 // SplitConfigPath takes the configuration file's path out of a command
 // line, the way redis-server reads it: the first argument when it is not
 // an option. The standard flag parser stops at the first non-flag

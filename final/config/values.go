@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/final/outlimit"
 )
 
@@ -18,9 +19,9 @@ type Values struct {
 	byName map[string]*Option
 	vals   map[string]string
 	hooks  map[string][]func(v string) error
-	// Notices are messages for the log once it is open: options that were
-	// accepted but mean nothing to gocache (save).
-	Notices []string
+	// saves are the values given to save, which gocache accepts and
+	// ignores; Notices reports them once the log is open.
+	saves []string
 	// File is the absolute path of the configuration file, if any.
 	File string
 }
@@ -65,7 +66,7 @@ func (v *Values) Set(name, value string) error {
 		return err
 	}
 	if o.Name == "save" {
-		v.Notices = append(v.Notices, fmt.Sprintf("save %q ignored: gocache keeps data in the AOF only (appendonly yes)", value))
+		v.saves = append(v.saves, value)
 	}
 	old := v.vals[o.Name]
 	v.vals[o.Name] = canon
@@ -76,6 +77,36 @@ func (v *Values) Set(name, value string) error {
 		}
 	}
 	return nil
+}
+
+// CheckDir refuses a dir that is missing or is not a directory, with
+// Redis's words for the final value: the image's configuration file may
+// say "dir /data" and a flag move it elsewhere, so each setting is not
+// checked on its own.
+func (v *Values) CheckDir() error {
+	if err := persistence.CheckDir(v.Get("dir")); err != nil {
+		return fmt.Errorf(">>> 'dir %q'\n%v", v.Get("dir"), err)
+	}
+	return nil
+}
+
+// Notices are messages for the log once it is open: the save lines that
+// were accepted and ignored, and what that means with the final value of
+// appendonly (which may come after save in the file or on the command line).
+func (v *Values) Notices() []string {
+	data := "it keeps the data in the AOF only (appendonly yes)"
+	if !v.Bool("appendonly") {
+		data = "with appendonly no, no data is kept on disk"
+	}
+	notices := make([]string, 0, len(v.saves))
+	for _, s := range v.saves {
+		if s == "" {
+			notices = append(notices, `save "": no RDB snapshots, as always in gocache; `+data)
+			continue
+		}
+		notices = append(notices, fmt.Sprintf("save %q ignored: gocache takes no RDB snapshots; %s", s, data))
+	}
+	return notices
 }
 
 // OnChange registers fn to apply a new value of name to the running

@@ -129,7 +129,7 @@ func TestPostCreateScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf(".devcontainer/post-create.sh: %v\n%s", err, out)
 	}
-	for _, prog := range []string{"redis-server", "redis-cli"} {
+	for _, prog := range []string{"redis-server", "redis-cli", "nc"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			t.Errorf("%s not on PATH after .devcontainer/post-create.sh: %v\n%s", prog, err, out)
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/signal"
@@ -31,17 +32,24 @@ func (a App) Run(args []string) error {
 		Name:  a.Name,
 		Usage: a.Usage,
 		Flags: append([]cli.Flag{
-			&cli.IntFlag{Name: "port", Value: 6379, Usage: "TCP port to listen on (0 picks a free one)"},
+			&cli.IntFlag{Name: "port", Value: 6380, Usage: "TCP port to listen on (0 picks a free one); the course uses 6380 so that a real Redis can keep 6379"},
 			&cli.StringFlag{Name: "bind", Value: "127.0.0.1", Usage: "addresses to listen on, separated by spaces"},
 			&cli.IntFlag{Name: "io-threads", Value: 1, Usage: "goroutines that read, parse and write (1: the event loop alone)"},
 			&cli.StringFlag{Name: "loglevel", Value: "info", Usage: "debug, info, warning"},
 		}, a.Flags...),
-		Action: a.serve,
+		HideHelpCommand: true,
+		// A bad flag value is returned, not printed with the usage: main
+		// prints it once, as one line.
+		OnUsageError: func(ctx *cli.Context, err error, _ bool) error { return fmt.Errorf("%s: %w", ctx.App.Name, err) },
+		Action:       a.serve,
 	}
 	return app.Run(args)
 }
 
 func (a App) serve(ctx *cli.Context) error {
+	if err := NoArguments(ctx); err != nil {
+		return err
+	}
 	log := logrus.New()
 	log.SetOutput(os.Stderr)
 	if lvl, err := logrus.ParseLevel(ctx.String("loglevel")); err == nil {
@@ -71,6 +79,16 @@ func (a App) serve(ctx *cli.Context) error {
 	err = s.Run()
 	log.Info("Bye")
 	return err
+}
+
+// NoArguments refuses words that are not options. The flag parser stops
+// at the first of them, so "02-resp extra --port 6380" would silently
+// ignore --port; like redis-server, refuse the command line instead.
+func NoArguments(ctx *cli.Context) error {
+	if ctx.NArg() == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: unexpected argument %q: this program takes only options (--port 6380 ...); see --help", ctx.App.Name, ctx.Args().First())
 }
 
 // ListenAddrs turns Redis's "bind" (addresses separated by spaces) and a

@@ -111,6 +111,9 @@ func (t Table) Add(cmds ...*Command) {
 	for _, cmd := range cmds {
 		for name, sub := range cmd.Subcommands {
 			sub.fullName = cmd.Name + "|" + name
+			if sub.Group == "" {
+				sub.Group = cmd.Group // Redis's subcommands are in their container's group
+			}
 		}
 		t[cmd.Name] = cmd
 	}

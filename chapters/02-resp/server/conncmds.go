@@ -279,7 +279,7 @@ func (s *Server) commandInfo(c *Client) {
 	}
 	c.W.Array(len(names))
 	for _, name := range names {
-		cmd := s.Commands.Lookup(name)
+		cmd := s.Commands.LookupFull(name)
 		if cmd == nil {
 			c.W.NullArray()
 			continue
@@ -308,19 +308,16 @@ func (s *Server) writeCommandInfo(c *Client, cmd *Command) {
 	}
 	w.Array(0) // tips
 	w.Array(0) // key specs
-	subs := make([]string, 0, len(cmd.Subcommands))
-	for name := range cmd.Subcommands {
-		subs = append(subs, name)
-	}
-	sort.Strings(subs)
+	subs := cmd.Subcommands.sorted()
 	w.Array(len(subs))
-	for _, name := range subs {
-		s.writeCommandInfo(c, cmd.Subcommands[name])
+	for _, sub := range subs {
+		s.writeCommandInfo(c, sub)
 	}
 }
 
-// commandDocs answers COMMAND DOCS with each command's group; gocache does
-// not carry Redis's documentation texts.
+// commandDocs is COMMAND DOCS [name ...]: Redis 7.0's documentation of
+// each command (writeDocs), a map from full name to docs; names it does
+// not know are left out.
 func (s *Server) commandDocs(c *Client) {
 	names := c.Args[2:]
 	var cmds []*Command
@@ -330,25 +327,20 @@ func (s *Server) commandDocs(c *Client) {
 		}
 	} else {
 		for _, name := range names {
-			if cmd := s.Commands.Lookup(name); cmd != nil {
+			if cmd := s.Commands.LookupFull(name); cmd != nil {
 				cmds = append(cmds, cmd)
 			}
 		}
 	}
 	c.W.Map(len(cmds))
 	for _, cmd := range cmds {
-		c.W.BulkString(cmd.Name)
-		c.W.Map(1)
-		c.W.BulkString("group")
-		group := cmd.Group
-		if group == "" {
-			group = "server"
-		}
-		c.W.BulkString(group)
+		c.W.BulkString(cmd.FullName())
+		writeDocs(c.W, cmd)
 	}
 }
 
-// commandList is COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN p].
+// commandList is COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN p]:
+// the full names of commands and subcommands ("config|get").
 func (s *Server) commandList(c *Client) {
 	args := c.Args[2:]
 	var keep func(cmd *Command) bool
@@ -370,17 +362,24 @@ func (s *Server) commandList(c *Client) {
 				return false
 			}
 		case "PATTERN":
-			keep = func(cmd *Command) bool { return glob.MatchString(val, cmd.Name, true) }
+			keep = func(cmd *Command) bool { return glob.MatchString(val, cmd.FullName(), true) }
 		}
 	}
 	if keep == nil {
 		c.ErrSyntax()
 		return
 	}
+	// Like Redis 7, each container is followed by its subcommands.
 	var out []string
 	for _, name := range s.sortedNames() {
-		if keep(s.Commands[name]) {
+		cmd := s.Commands[name]
+		if keep(cmd) {
 			out = append(out, name)
+		}
+		for _, sub := range cmd.Subcommands.sorted() {
+			if keep(sub) {
+				out = append(out, sub.FullName())
+			}
 		}
 	}
 	c.W.Array(len(out))

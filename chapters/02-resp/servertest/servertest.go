@@ -13,6 +13,7 @@ import (
 
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -312,4 +313,127 @@ func Text(v resp.Value) string {
 		return strconv.FormatInt(v.Int, 10)
 	}
 	return string(v.Str)
+}
+
+// CompareCommandDocs checks COMMAND DOCS for every command and subcommand
+// gocache lists (COMMAND LIST) against real Redis, in RESP2 and RESP3, byte
+// for byte. Redis lists a container's subcommands in the order of a hash
+// table seeded at random on every start, so its reply is compared with
+// them sorted by name, as gocache lists them. For a container of which one
+// side has subcommands the other lacks, both replies are cut to the
+// subcommands they share. It returns the containers gocache has only in
+// part, each with the subcommands it lacks, and the commands and
+// subcommands Redis does not have.
+func CompareCommandDocs(t testing.TB, gocacheAddr, redisAddr string) (partial map[string][]string, extra []string) {
+	t.Helper()
+	p := DialPair(t, gocacheAddr, redisAddr)
+	ours, theirs := commandNames(t, p.Go), commandNames(t, p.Redis)
+	partial = map[string][]string{}
+	for _, proto := range []string{"2", "3"} {
+		p.Hello(proto)
+		for _, name := range ours {
+			got, want := p.Go.Do("COMMAND", "DOCS", name), p.Redis.Do("COMMAND", "DOCS", name)
+			if !theirs.has(name) {
+				if proto == "2" {
+					extra = append(extra, name)
+				}
+				continue
+			}
+			if strings.Contains(want, "subcommands") {
+				var missing, added []string
+				want, missing = filterSubcommands(t, want, proto, ours.has)
+				if added = ours.subcommandsNotIn(name, theirs); len(added) > 0 {
+					got, _ = filterSubcommands(t, got, proto, theirs.has)
+				}
+				if len(missing) > 0 && proto == "2" {
+					partial[name] = missing
+				}
+			}
+			if got != want {
+				t.Errorf("RESP%s COMMAND DOCS %s:\n gocache: %q\n   redis: %q", proto, name, got, want)
+			}
+		}
+	}
+	return partial, extra
+}
+
+// names is a COMMAND LIST reply: full names, subcommands included.
+type names []string
+
+func commandNames(t testing.TB, c *Conn) names {
+	t.Helper()
+	list, _, err := resp.ParseValue([]byte(c.Do("COMMAND", "LIST")))
+	if err != nil || len(list.Elems) == 0 {
+		t.Fatalf("COMMAND LIST: %v %q", err, list.Kind)
+	}
+	out := make(names, 0, len(list.Elems))
+	for _, e := range list.Elems {
+		out = append(out, string(e.Str))
+	}
+	return out
+}
+
+func (ns names) has(name string) bool {
+	for _, n := range ns {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// subcommandsNotIn lists the subcommands of container in ns that other
+// lacks.
+func (ns names) subcommandsNotIn(container string, other names) []string {
+	var out []string
+	for _, n := range ns {
+		if strings.HasPrefix(n, container+"|") && !other.has(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// filterSubcommands re-encodes a COMMAND DOCS reply with each container's
+// subcommands sorted by name and cut to those keep accepts, and returns
+// the ones it cut.
+func filterSubcommands(t testing.TB, raw, proto string, keep func(string) bool) (string, []string) {
+	t.Helper()
+	v, _, err := resp.ParseValue([]byte(raw))
+	if err != nil {
+		t.Fatalf("parse %q: %v", raw, err)
+	}
+	var cut []string
+	for i := 1; i < len(v.Elems); i += 2 {
+		doc := &v.Elems[i]
+		for j := 0; j+1 < len(doc.Elems); j += 2 {
+			if string(doc.Elems[j].Str) != "subcommands" {
+				continue
+			}
+			subs := doc.Elems[j+1]
+			type pair struct{ k, v resp.Value }
+			var kept []pair
+			for k := 0; k+1 < len(subs.Elems); k += 2 {
+				name := string(subs.Elems[k].Str)
+				if !keep(name) {
+					cut = append(cut, name)
+					continue
+				}
+				kept = append(kept, pair{subs.Elems[k], subs.Elems[k+1]})
+			}
+			sort.Slice(kept, func(a, b int) bool { return string(kept[a].k.Str) < string(kept[b].k.Str) })
+			subs.Elems = make([]resp.Value, 0, 2*len(kept))
+			for _, kv := range kept {
+				subs.Elems = append(subs.Elems, kv.k, kv.v)
+			}
+			doc.Elems[j+1] = subs
+		}
+	}
+	sort.Strings(cut)
+	w := resp.Writer{Proto: 2}
+	if proto == "3" {
+		w.Proto = 3
+	}
+	w.Value(v)
+	return string(w.B), cut
 }

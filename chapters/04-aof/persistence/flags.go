@@ -1,8 +1,11 @@
 package persistence
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -26,6 +29,9 @@ func Flags() []cli.Flag {
 func FromFlags(c *cli.Context) (Config, error) {
 	cfg := Defaults()
 	cfg.Dir = c.String("dir")
+	if err := CheckDir(cfg.Dir); err != nil {
+		return cfg, fmt.Errorf("--dir %q: %w", cfg.Dir, err)
+	}
 	switch strings.ToLower(c.String("appendonly")) {
 	case "yes":
 		cfg.AppendOnly = true
@@ -49,4 +55,20 @@ func FromFlags(c *cli.Context) (Config, error) {
 	}
 	cfg.AppendFsync = policy
 	return cfg, nil
+}
+
+// CheckDir refuses a working directory that is missing or is not a
+// directory. redis-server changes into dir at start and stops when it
+// cannot, with the C library's words ("No such file or directory"); only
+// the AOF directory inside dir is created, so a mistyped path is an error
+// and not a new, empty data directory.
+func CheckDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return errors.New(strerror(err))
+	}
+	if !fi.IsDir() {
+		return errors.New(strerror(syscall.ENOTDIR))
+	}
+	return nil
 }

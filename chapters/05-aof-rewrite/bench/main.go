@@ -37,7 +37,7 @@ func main() {
 		}
 		dir := filepath.Join(work, srv.name)
 		check(writeAOF(dir, *keys))
-		port := 7300 + len(srv.name)
+		port := freePort()
 		args := []string{"--port", strconv.Itoa(port), "--appendonly", "yes", "--dir", dir}
 		if srv.name == "redis" {
 			args = append(args, "--save", "", "--aof-use-rdb-preamble", "no", "--logfile", filepath.Join(dir, "log"))
@@ -59,6 +59,15 @@ func main() {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
+}
+
+// freePort asks the kernel for a port nothing listens on, so the bench
+// never meets a server that is already running (or the other one's port).
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 type result struct {
