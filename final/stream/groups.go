@@ -41,16 +41,8 @@ func (sc *Commands) xgroupCommand() *server.Command {
 	return &server.Command{Name: "xgroup", Arity: -2, Group: "stream", Subcommands: sub, Run: unknownSubcommand}
 }
 
-func writeHelp(c *server.Client, lines []string) {
-	c.W.Array(len(lines))
-	for _, l := range lines {
-		c.W.SimpleString(l)
-	}
-}
-
 func xgroupHelp(c *server.Client) {
-	writeHelp(c, []string{
-		"XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	server.ReplyHelp(c,
 		"CREATE <key> <groupname> <id|$> [option]",
 		"    Create a new consumer group. Options are:",
 		"    * MKSTREAM",
@@ -65,9 +57,7 @@ func xgroupHelp(c *server.Client) {
 		"    Remove the specified group.",
 		"SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
 		"    Set the current group ID and entries_read counter.",
-		"HELP",
-		"    Prints this help.",
-	})
+	)
 }
 
 // xgroup is xgroupCommand: CREATE, SETID, DESTROY, CREATECONSUMER and
