@@ -272,6 +272,22 @@ func populate(t *testing.T, addr string, big bool) {
 		p.Do(ctx, "XADD", "stream:trimmed", "1-1", "f", "v")
 		p.Do(ctx, "XADD", "stream:trimmed", "MAXLEN", "0", "2-1", "f", "v")
 		p.Set(ctx, "empty", "", 0)
+		// HyperLogLogs, sparse and dense, bitmaps and positions: strings
+		// and sorted sets in Redis's own bytes and scores.
+		p.PFAdd(ctx, "hll:sparse", "a", "b", "c", db)
+		p.PFCount(ctx, "hll:sparse")
+		for j := range 10 {
+			els := make([]any, 300)
+			for e := range els {
+				els[e] = fmt.Sprintf("e%d:%d", j, e)
+			}
+			p.PFAdd(ctx, "hll:dense", els...)
+		}
+		p.SetBit(ctx, "bits", int64(1000+db), 1)
+		p.Do(ctx, "BITFIELD", "bits", "SET", "i16", "#3", "-300", "INCRBY", "u5", "100", "7")
+		p.GeoAdd(ctx, "geo", &redis.GeoLocation{Name: "Palermo", Longitude: 13.361389, Latitude: 38.115556},
+			&redis.GeoLocation{Name: "Catania", Longitude: 15.087269, Latitude: 37.502669})
+		p.Do(ctx, "GEOSEARCHSTORE", "geo:near", "geo", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "STOREDIST")
 		p.Set(ctx, "counter", "41", 0)
 		p.HSet(ctx, "hash:wide", "long", strings.Repeat("w", 100))      // a hashtable
 		p.Do(ctx, "ZADD", "zset:wide", "1.5", strings.Repeat("m", 100)) // a skiplist

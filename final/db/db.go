@@ -7,6 +7,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/final/hll"
 )
 
 // Keys is the keyspace layer: chapter 03's Cache (its databases, clock
@@ -30,6 +31,10 @@ type Keys struct {
 	// compare what a key was with what it becomes (WATCH).
 	BeforeSwap []func(a, b int)
 
+	// HLLSparseMax is hll-sparse-max-bytes: the longest a sparse
+	// HyperLogLog may grow before it turns dense.
+	HLLSparseMax int
+
 	srv *server.Server
 }
 
@@ -37,10 +42,13 @@ type Keys struct {
 // (registered by cache.Register, whose databases ca holds), and makes
 // SCAN's TYPE filter know every type.
 func Register(s *server.Server, ca *cache.Cache) *Keys {
-	k := &Keys{Cache: ca, srv: s}
+	k := &Keys{Cache: ca, srv: s, HLLSparseMax: hll.DefaultSparseMax}
 	k.Policy = k.configPolicy
 	ca.TypeName = TypeName
 	s.Commands.Add(k.commands()...)
+	s.Commands.Add(k.bitCommands()...)
+	s.Commands.Add(k.hllCommands()...)
+	s.Config.Add(k.hllParam())
 	return k
 }
 

@@ -42,7 +42,7 @@ func setup(s *server.Server) {
 // like Redis, with weights.
 var rows = concat(difftest.StringOps, difftest.LCSOps, difftest.KeyOps, difftest.DatabaseOps,
 	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.ZSetAlgebraOps, difftest.SortOps, difftest.MultiOps, difftest.BlockingOps,
-	difftest.StreamOps)
+	difftest.StreamOps, difftest.BitOps, difftest.HLLOps, difftest.GeoOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
