@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
@@ -62,7 +63,7 @@ func parseRestore(c *server.Client) (restoreArgs, bool) {
 		case cache.Eq(c.Args[j], "absttl"):
 			a.absTTL = true
 		case cache.Eq(c.Args[j], "idletime") && more && a.freq == -1:
-			n, ok := cache.ParseInt(c.Args[j+1])
+			n, ok := resp.ParseInt(c.Args[j+1])
 			if !ok {
 				c.Error("ERR value is not an integer or out of range")
 				return a, false
@@ -74,7 +75,7 @@ func parseRestore(c *server.Client) (restoreArgs, bool) {
 			a.idle = n
 			j++
 		case cache.Eq(c.Args[j], "freq") && more && a.idle == -1:
-			n, ok := cache.ParseInt(c.Args[j+1])
+			n, ok := resp.ParseInt(c.Args[j+1])
 			if !ok {
 				c.Error("ERR value is not an integer or out of range")
 				return a, false
@@ -109,7 +110,7 @@ func (dc *Commands) restore(c *server.Client) {
 		c.Error("BUSYKEY Target key name already exists.")
 		return
 	}
-	ttl, ok := cache.ParseInt(c.Args[2])
+	ttl, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error("ERR value is not an integer or out of range")
 		return
