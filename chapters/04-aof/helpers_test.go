@@ -78,15 +78,7 @@ func (c *client) str(t testing.TB, args ...string) string {
 	if err != nil {
 		t.Fatalf("%v: %v", args, err)
 	}
-	switch {
-	case v.Null:
-		return "(nil)"
-	case v.Kind == '-':
-		return "(error) " + string(v.Str)
-	case v.Kind == ':':
-		return strconv.FormatInt(v.Int, 10)
-	}
-	return string(v.Str)
+	return servertest.Text(v)
 }
 
 // keyState is what a key looks like from outside: its value and its

@@ -101,13 +101,7 @@ func dial(t *testing.T, addr string) *client {
 	return &client{conn: conn, r: resp.NewReplyReader(conn), w: bufio.NewWriter(conn)}
 }
 
-func (c *client) send(args ...string) {
-	b := make([][]byte, len(args))
-	for i, a := range args {
-		b[i] = []byte(a)
-	}
-	c.w.Write(resp.AppendCommand(nil, b...))
-}
+func (c *client) send(args ...string) { c.w.Write(servertest.Command(args...)) }
 
 func (c *client) read(t *testing.T) resp.Value {
 	t.Helper()
@@ -123,14 +117,7 @@ func (c *client) read(t *testing.T) resp.Value {
 func (c *client) do(t *testing.T, args ...string) string {
 	t.Helper()
 	c.send(args...)
-	v := c.read(t)
-	if v.Kind == '-' {
-		return "(error) " + string(v.Str)
-	}
-	if v.Kind == ':' {
-		return strconv.FormatInt(v.Int, 10)
-	}
-	return strings.TrimSpace(string(v.Str))
+	return strings.TrimSpace(servertest.Text(c.read(t)))
 }
 
 // TestKeyThatExpiredWhileDownIsGone: chapter 05 loads the AOF the way

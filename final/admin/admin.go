@@ -13,6 +13,7 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/config"
+	"github.com/gocache/gocache/final/outlimit"
 )
 
 // Version is gocache's own version, reported next to the Redis version it
@@ -43,7 +44,7 @@ type Admin struct {
 	maxClients    int
 	timeout       time.Duration
 	protectedMode bool
-	limits        config.Limits
+	limits        outlimit.Limits
 
 	slot      server.Slot // each client's clientState, when it has one
 	monitors  []*server.Client

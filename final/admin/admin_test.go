@@ -35,6 +35,8 @@ func TestConfigGetSetMatchesRedis(t *testing.T) {
 		{"CONFIG", "SET", "maxmemory", "3mb", "maxmemory-samples", "0"}, {"CONFIG", "GET", "maxmemory"},
 		{"CONFIG", "SET", "no-such-option", "1"}, {"CONFIG", "GET", "no-such-option"},
 		{"CONFIG", "SET", "requirepass", ""}, {"CONFIG", "GET", "requirepass"},
+		{"CONFIG", "SET", "hz", "+10"}, {"CONFIG", "SET", "hz", "010"}, {"CONFIG", "SET", "timeout", "-0"}, {"CONFIG", "GET", "hz"},
+		{"CONFIG", "SET", "maxmemory", "kb"}, {"CONFIG", "GET", "maxmemory"}, {"CONFIG", "SET", "maxmemory", "1KB"}, {"CONFIG", "GET", "maxmemory"},
 	} {
 		p.Same(cmd...)
 	}
@@ -64,7 +66,8 @@ func TestConnectionCommandsMatchRedis(t *testing.T) {
 		{"CLIENT", "KILL", "ADDR"}, {"CLIENT", "KILL", "TYPE", "pubsub"}, {"CLIENT", "KILL", "ID", "1", "bogus", "x"},
 		{"CLIENT", "NO-EVICT", "maybe"}, {"CLIENT", "NO-EVICT", "on"}, {"CLIENT", "NO-EVICT", "off"},
 		{"CLIENT", "REPLY", "maybe"}, {"CLIENT", "PAUSE", "abc"}, {"CLIENT", "PAUSE", "-1"}, {"CLIENT", "PAUSE", "10", "FOO"},
-		{"CLIENT", "UNPAUSE"},
+		{"CLIENT", "UNPAUSE"}, {"CLIENT", "PAUSE", "+0"}, {"CLIENT", "PAUSE", "00"}, {"CLIENT", "LIST", "ID", "+1"},
+		{"CLIENT", "LIST", "ID", "01"}, {"CLIENT", "KILL", "ID", "+99"}, {"CLIENT", "UNBLOCK", "01"},
 		{"SHUTDOWN", "ABORT"}, {"SHUTDOWN", "FOO"}, {"SHUTDOWN", "SAVE", "NOSAVE"}, {"SHUTDOWN", "NOW", "ABORT"},
 		{"RESET"}, {"CLIENT", "GETNAME"}, {"TIME", "x"}, {"LASTSAVE", "x"},
 	} {
@@ -77,6 +80,26 @@ func TestConnectionCommandsMatchRedis(t *testing.T) {
 	p.Go.ReadRaw()
 	p.Redis.ReadRaw()
 	p.SameRaw("", 2)
+}
+
+// TestHelpRepliesHaveRedisFrame compares the first line and the closing
+// HELP lines of CLIENT HELP and DEBUG HELP with Redis's (the lists between
+// them name only the subcommands gocache has).
+func TestHelpRepliesHaveRedisFrame(t *testing.T) {
+	p := servertest.DialPair(t, start(t, nil), servertest.StartRedis(t, "--enable-debug-command", "local"))
+	frame := func(raw string) string {
+		lines := strings.Split(strings.TrimSuffix(raw, "\r\n"), "\r\n")
+		if len(lines) < 4 {
+			return raw
+		}
+		return strings.Join([]string{lines[1], lines[len(lines)-2], lines[len(lines)-1]}, "|")
+	}
+	for _, cmd := range [][]string{{"CLIENT", "HELP"}, {"client", "help"}, {"DEBUG", "HELP"}} {
+		got, want := p.Go.Do(cmd...), p.Redis.Do(cmd...)
+		if frame(got) != frame(want) {
+			t.Errorf("%q: gocache %q, redis %q", cmd, frame(got), frame(want))
+		}
+	}
 }
 
 // TestClientListFieldsMatchRedis compares CLIENT LIST and CLIENT INFO

@@ -1,9 +1,9 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
@@ -154,8 +154,8 @@ func (a *Admin) clientList(c *server.Client) {
 			byID[cl.ID] = cl
 		}
 		for _, arg := range args[3:] {
-			id, err := strconv.ParseInt(string(arg), 10, 64)
-			if err != nil {
+			id, ok := resp.ParseInt(arg)
+			if !ok {
 				c.Error("ERR Invalid client ID")
 				return
 			}
@@ -196,8 +196,8 @@ func (a *Admin) clientKill(c *server.Client) {
 			val := string(args[i+1])
 			switch opt {
 			case "id":
-				n, err := strconv.ParseInt(val, 10, 64)
-				if err != nil || n < 1 {
+				n, ok := resp.ParseInt(args[i+1])
+				if !ok || n < 1 {
 					c.Error("ERR client-id should be greater than 0")
 					return
 				}
@@ -262,10 +262,9 @@ func (a *Admin) clientKill(c *server.Client) {
 	c.OK()
 }
 
-// clientHelp lists the subcommands, in the shape of Redis's help replies.
+// clientHelp lists the subcommands gocache has, in Redis's words.
 func clientHelp(c *server.Client) {
-	lines := []string{
-		"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	server.ReplyHelp(c,
 		"GETNAME", "    Return the name of the current connection.",
 		"ID", "    Return the ID of the current connection.",
 		"INFO", "    Return information about the current client connection.",
@@ -286,12 +285,7 @@ func clientHelp(c *server.Client) {
 		"SETINFO <LIB-NAME|LIB-VER> <value>", "    Set client meta attr.",
 		"NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
 		"NO-TOUCH (ON|OFF)", "    Will not touch LRU/LFU stats when this mode is on.",
-		"HELP", "    Print this help.",
-	}
-	c.W.Array(len(lines))
-	for _, l := range lines {
-		c.W.SimpleString(l)
-	}
+	)
 }
 
 // clientUnblock is CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was
@@ -299,8 +293,8 @@ func clientHelp(c *server.Client) {
 // with -UNBLOCKED), 0 otherwise. The blocking layer does the answering
 // (server.KeyWaiters.Unblock).
 func (a *Admin) clientUnblock(c *server.Client) {
-	id, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
-	if err != nil || strconv.FormatInt(id, 10) != string(c.Args[2]) {
+	id, ok := resp.ParseInt(c.Args[2])
+	if !ok {
 		c.Error("ERR value is not an integer or out of range")
 		return
 	}

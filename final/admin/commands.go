@@ -58,17 +58,10 @@ func (a *Admin) debug(c *server.Client) {
 		}
 		c.OK()
 	case sub == "help" && len(c.Args) == 2:
-		lines := []string{
-			"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+		server.ReplyHelp(c,
 			"SLEEP <seconds>",
 			"    Stop the server for <seconds>. Decimals allowed.",
-			"HELP",
-			"    Print this help.",
-		}
-		c.W.Array(len(lines))
-		for _, l := range lines {
-			c.W.SimpleString(l)
-		}
+		)
 	default:
 		c.Error("ERR unknown subcommand or wrong number of arguments for '" + string(c.Args[1]) + "'. Try DEBUG HELP.")
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/config"
+	"github.com/gocache/gocache/final/outlimit"
 )
 
 // DeniedMessage is Redis 7.0's reply to a client refused by protected
@@ -111,7 +111,7 @@ func (a *Admin) clientsCron() {
 // write needs no further look, which keeps the check off the fast path.
 func (a *Admin) minLimit() int64 {
 	m := int64(-1)
-	for _, l := range []config.Limit{a.limits.Normal, a.limits.Replica, a.limits.PubSub} {
+	for _, l := range []outlimit.Limit{a.limits.Normal, a.limits.Replica, a.limits.PubSub} {
 		for _, v := range []int64{l.Hard, l.Soft} {
 			if v > 0 && (m < 0 || v < m) {
 				m = v
@@ -143,25 +143,21 @@ func (a *Admin) checkOutput(c *server.Client) {
 	if a.describe(c).PubSub {
 		l = a.limits.PubSub
 	}
-	used := int64(c.Conn.Pending())
-	hard := l.Hard > 0 && used >= l.Hard
-	soft := l.Soft > 0 && used >= l.Soft
+	// The soft limit's clock lives in the client's state, made only once
+	// a client is over it.
 	st := a.get(c)
-	if soft {
-		if st == nil {
-			st = a.state(c)
-		}
-		now := a.srv.Now()
-		if st.overSoft.IsZero() {
-			st.overSoft = now
-			soft = false
-		} else if now.Sub(st.overSoft) <= time.Duration(l.SoftSeconds)*time.Second {
-			soft = false
-		}
-	} else if st != nil {
-		st.overSoft = time.Time{}
+	var since time.Time
+	if st != nil {
+		since = st.overSoft
 	}
-	if !hard && !soft {
+	exceeded := l.Exceeded(int64(c.Conn.Pending()), &since, a.srv.Now())
+	if st == nil && !since.IsZero() {
+		st = a.state(c)
+	}
+	if st != nil {
+		st.overSoft = since
+	}
+	if !exceeded {
 		return
 	}
 	a.srv.Log.Warnf("Client id=%d addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c.ID, c.Conn.RemoteAddr())

@@ -1,11 +1,11 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gocache/gocache/chapters/01-reactor/reactor"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
@@ -21,8 +21,8 @@ type pause struct {
 // clientPause is CLIENT PAUSE milliseconds [WRITE|ALL]. A second pause can
 // only lengthen the current one or widen it from WRITE to ALL, as in Redis.
 func (a *Admin) clientPause(c *server.Client) {
-	ms, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
-	if err != nil {
+	ms, ok := resp.ParseInt(c.Args[2])
+	if !ok {
 		c.Error("ERR timeout is not an integer or out of range")
 		return
 	}

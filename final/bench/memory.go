@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gocache/gocache/chapters/01-reactor/procmem"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // fdCount is the number of open file descriptors of a process: how the
@@ -191,15 +191,10 @@ func fill(port, n int, timeout time.Duration) error {
 
 // appendSet encodes SET key value as a RESP multibulk request.
 func appendSet(b []byte, k, v string) []byte {
-	b = append(b, "*3\r\n$3\r\nSET\r\n$"...)
-	b = strconv.AppendInt(b, int64(len(k)), 10)
-	b = append(b, "\r\n"...)
-	b = append(b, k...)
-	b = append(b, "\r\n$"...)
-	b = strconv.AppendInt(b, int64(len(v)), 10)
-	b = append(b, "\r\n"...)
-	b = append(b, v...)
-	return append(b, "\r\n"...)
+	b = resp.AppendArrayHeader(b, 3)
+	b = resp.AppendBulk(b, "SET")
+	b = resp.AppendBulk(b, k)
+	return resp.AppendBulk(b, v)
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }

@@ -11,21 +11,21 @@ import (
 // error replies as requests served and would report a meaningless rate.
 var probes = map[string][]string{
 	"ping_inline": {"PING\r\n"},
-	"ping_mbulk":  {resp("PING")},
-	"set":         {resp("SET", "bench:probe:s", "x")},
-	"get":         {resp("GET", "bench:probe:s")},
-	"incr":        {resp("INCR", "bench:probe:n")},
-	"lpush":       {resp("LPUSH", "bench:probe:l", "x")},
-	"rpush":       {resp("RPUSH", "bench:probe:l", "x")},
-	"lpop":        {resp("LPOP", "bench:probe:l")},
-	"rpop":        {resp("RPOP", "bench:probe:l")},
-	"sadd":        {resp("SADD", "bench:probe:set", "x")},
-	"hset":        {resp("HSET", "bench:probe:h", "f", "x")},
-	"spop":        {resp("SPOP", "bench:probe:set")},
-	"zadd":        {resp("ZADD", "bench:probe:z", "1", "x")},
-	"zpopmin":     {resp("ZPOPMIN", "bench:probe:z")},
-	"lrange":      {resp("LPUSH", "bench:probe:l", "x"), resp("LRANGE", "bench:probe:l", "0", "1")},
-	"mset":        {resp("MSET", "bench:probe:m", "x")},
+	"ping_mbulk":  {request("PING")},
+	"set":         {request("SET", "bench:probe:s", "x")},
+	"get":         {request("GET", "bench:probe:s")},
+	"incr":        {request("INCR", "bench:probe:n")},
+	"lpush":       {request("LPUSH", "bench:probe:l", "x")},
+	"rpush":       {request("RPUSH", "bench:probe:l", "x")},
+	"lpop":        {request("LPOP", "bench:probe:l")},
+	"rpop":        {request("RPOP", "bench:probe:l")},
+	"sadd":        {request("SADD", "bench:probe:set", "x")},
+	"hset":        {request("HSET", "bench:probe:h", "f", "x")},
+	"spop":        {request("SPOP", "bench:probe:set")},
+	"zadd":        {request("ZADD", "bench:probe:z", "1", "x")},
+	"zpopmin":     {request("ZPOPMIN", "bench:probe:z")},
+	"lrange":      {request("LPUSH", "bench:probe:l", "x"), request("LRANGE", "bench:probe:l", "0", "1")},
+	"mset":        {request("MSET", "bench:probe:m", "x")},
 }
 
 // probeCleanup removes what the probes wrote, one key per DEL so that a
@@ -57,13 +57,13 @@ func supportedTests(port int, tests []string) (ok, missing []string, err error) 
 		}
 	}
 	for _, k := range probeCleanup {
-		roundTrip(port, resp("DEL", k))
+		roundTrip(port, request("DEL", k))
 	}
 	return ok, missing, nil
 }
 
-// resp encodes a request as a RESP multibulk.
-func resp(args ...string) string {
+// request encodes a request as a RESP multibulk.
+func request(args ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%d\r\n", len(args))
 	for _, a := range args {

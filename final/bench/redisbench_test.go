@@ -85,8 +85,8 @@ func TestAppendSetIsRESP(t *testing.T) {
 	if got != want {
 		t.Errorf("appendSet = %q, want %q", got, want)
 	}
-	if resp("SET", "key:000000000001", "v") != want {
-		t.Errorf("resp and appendSet disagree")
+	if request("SET", "key:000000000001", "v") != want {
+		t.Errorf("request and appendSet disagree")
 	}
 }
 

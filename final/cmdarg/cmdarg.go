@@ -1,13 +1,15 @@
 // Package cmdarg reads command arguments the way Redis's C does
-// (string2ll, strcasecmp, parseScanCursorOrReply, the SCAN family's
-// MATCH and COUNT), so the data types' commands accept and refuse exactly
-// what redis-server does, with its error text.
+// (strcasecmp, parseScanCursorOrReply, the SCAN family's MATCH and
+// COUNT; integers are resp.ParseInt, Redis's string2ll), so the data
+// types' commands accept and refuse exactly what redis-server does, with
+// its error text.
 package cmdarg
 
 import (
 	"math"
 	"strconv"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
@@ -16,32 +18,6 @@ const (
 	ErrNotInt   = "ERR value is not an integer or out of range"
 	ErrPositive = "ERR value is out of range, must be positive"
 )
-
-// Int is Redis's string2ll: the canonical decimal form of an int64 only
-// (no "+", no leading zeros or spaces, no "-0"), so a number reads back
-// exactly as it was written (which is what lets an intset store it).
-func Int(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	if len(b) == 1 && b[0] == '0' {
-		return 0, true
-	}
-	s := b
-	if s[0] == '-' {
-		s = s[1:]
-	}
-	if len(s) == 0 || s[0] < '1' || s[0] > '9' {
-		return 0, false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	return v, err == nil
-}
 
 // Is reports whether arg is word (lowercase) in any case, as strcasecmp.
 func Is(arg []byte, word string) bool {
@@ -97,7 +73,7 @@ func ScanOptions(c *server.Client, i int) (count int, pattern []byte, ok bool) {
 		more := i+1 < len(c.Args)
 		switch {
 		case Is(c.Args[i], "count") && more:
-			n, ok := Int(c.Args[i+1])
+			n, ok := resp.ParseInt(c.Args[i+1])
 			if !ok {
 				c.W.Error(ErrNotInt)
 				return 0, nil, false
@@ -124,7 +100,7 @@ func ScanOptions(c *server.Client, i int) (count int, pattern []byte, ok bool) {
 // ZRANDMEMBER (argument 2): any long but LONG_MIN, whose negation would
 // overflow. A reply was written when ok is false.
 func RandomCount(c *server.Client) (n int64, ok bool) {
-	n, ok = Int(c.Args[2])
+	n, ok = resp.ParseInt(c.Args[2])
 	switch {
 	case !ok:
 		c.W.Error(ErrNotInt)
@@ -161,7 +137,7 @@ func PopCount(c *server.Client) (int64, bool) {
 	if len(c.Args) < 3 {
 		return -1, true
 	}
-	n, ok := Int(c.Args[2])
+	n, ok := resp.ParseInt(c.Args[2])
 	if !ok || n < 0 {
 		c.W.Error(ErrPositive)
 		return 0, false
@@ -199,7 +175,7 @@ func Clamp(start, stop int64, n int) (int, int, bool) {
 // LEFT|RIGHT or MIN|MAX word; count is 1 when not given. A reply was
 // written when ok is false.
 func MPop(c *server.Client, numkeysIdx int, side func([]byte) (bool, bool)) (keys [][]byte, where bool, count int64, ok bool) {
-	numkeys, ok := Int(c.Args[numkeysIdx])
+	numkeys, ok := resp.ParseInt(c.Args[numkeysIdx])
 	if !ok || numkeys <= 0 {
 		c.W.Error("ERR numkeys should be greater than 0")
 		return nil, false, 0, false
@@ -218,7 +194,7 @@ func MPop(c *server.Client, numkeysIdx int, side func([]byte) (bool, bool)) (key
 	for j := whereIdx + 1; j < len(c.Args); j++ {
 		if count == -1 && Is(c.Args[j], "count") && j+1 < len(c.Args) {
 			j++
-			n, ok := Int(c.Args[j])
+			n, ok := resp.ParseInt(c.Args[j])
 			if !ok || n <= 0 {
 				c.W.Error("ERR count should be greater than 0")
 				return nil, false, 0, false

@@ -1,24 +1,6 @@
 package cmdarg
 
-import (
-	"strconv"
-	"testing"
-)
-
-func TestIntIsCanonical(t *testing.T) {
-	good := []string{"0", "1", "-1", "9223372036854775807", "-9223372036854775808", "123"}
-	bad := []string{"", "-0", "01", "+1", " 1", "1 ", "9223372036854775808", "1.0", "-", "abc", "0x10"}
-	for _, s := range good {
-		if v, ok := Int([]byte(s)); !ok || strconv.FormatInt(v, 10) != s {
-			t.Errorf("Int(%q) = %d %v", s, v, ok)
-		}
-	}
-	for _, s := range bad {
-		if _, ok := Int([]byte(s)); ok {
-			t.Errorf("Int(%q) accepted", s)
-		}
-	}
-}
+import "testing"
 
 func TestCursorIsStrtoulOverTheWholeString(t *testing.T) {
 	for _, tc := range []struct {

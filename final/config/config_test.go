@@ -9,25 +9,41 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
-func TestParseMemoryFollowsMemtoull(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want uint64
-		bad  bool
-	}{
-		{"0", 0, false}, {"100", 100, false}, {"1b", 1, false},
-		{"1k", 1000, false}, {"1kb", 1024, false}, {"1K", 1000, false}, {"1KB", 1024, false},
-		{"2m", 2000000, false}, {"2mb", 2 << 20, false}, {"1g", 1e9, false}, {"1gb", 1 << 30, false},
-		{"kb", 0, false}, {"", 0, false},
-		{"-1", 0, true}, {"1xb", 0, true}, {"1 kb", 0, true}, {"1.5mb", 0, true}, {"+1", 0, true},
-		{"18446744073709551615", 18446744073709551615, false},
-		{"18446744073709551616", 0, true}, {"17179869184gb", 0, true},
-	} {
-		got, err := ParseMemory(tc.in)
-		if (err != nil) != tc.bad || got != tc.want {
-			t.Errorf("ParseMemory(%q) = %d, %v; want %d, bad=%v", tc.in, got, err, tc.want, tc.bad)
+// TestMemoryOptionsMatchRedis sets memory options to the same values, good
+// and bad, here and with CONFIG SET on redis-server, and compares the
+// error text or the value read back: server.ParseMemory, then each
+// option's range.
+func TestMemoryOptionsMatchRedis(t *testing.T) {
+	r := servertest.Dial(t, servertest.StartRedis(t))
+	const prefix = "-ERR CONFIG SET failed (possibly related to argument '"
+	for _, name := range []string{"auto-aof-rewrite-min-size", "proto-max-bulk-len", "client-query-buffer-limit"} {
+		for _, val := range []string{
+			"1gb", "64MB", "2000k", "1048576", "0001048576", "kb", "", "1xb", "1 kb", "+1", "-1", "1.5mb",
+			"9223372036854775807", "9223372036854775808", "18446744073709551616", "17179869184gb", "8589934592gb",
+		} {
+			want := r.Do("CONFIG", "SET", name, val)
+			err := New().Set(name, val)
+			switch {
+			case want == "+OK\r\n":
+				if err != nil {
+					t.Errorf("%s %q: %v, redis accepts it", name, val, err)
+				}
+			case err == nil:
+				t.Errorf("%s %q accepted, redis says %q", name, val, want)
+			case want != prefix+name+"') - "+err.Error()+"\r\n":
+				t.Errorf("%s %q: %q, redis says %q", name, val, err, want)
+			}
+			if err == nil {
+				v := New()
+				v.Set(name, val)
+				if got := r.Do("CONFIG", "GET", name); !strings.HasSuffix(got, "\r\n"+v.Get(name)+"\r\n") {
+					t.Errorf("%s %q reads back as %q, redis as %q", name, val, v.Get(name), got)
+				}
+			}
 		}
 	}
 }
@@ -98,7 +114,9 @@ func TestFileErrorsMatchRedis(t *testing.T) {
 		"port 6379\nfoo bar\n", "port abc\n", "maxmemory 1xb\n", "maxmemory -1\n", "appendonly maybe\n",
 		"maxmemory-policy foo\n", "port 70000\n", "bind \"127.0.0.1\n", "daemonize\n", "port 1 2\n",
 		"client-output-buffer-limit foo 1 2 3\n", "client-output-buffer-limit normal 1 2\n",
-		"client-output-buffer-limit normal a 2 3\n", "maxclients 0\n", "proto-max-bulk-len 10\n", "loglevel loud\n",
+		"client-output-buffer-limit normal a 2 3\n", "client-output-buffer-limit normal 1xb 2 3\n",
+		"maxmemory +1\n", "maxmemory 1.5mb\n", "maxmemory \" 1\"\n", "auto-aof-rewrite-min-size 18446744073709551616\n",
+		"maxclients 0\n", "proto-max-bulk-len 10\n", "loglevel loud\n",
 	} {
 		path := filepath.Join(t.TempDir(), "c.conf")
 		os.WriteFile(path, []byte(text), 0o644)

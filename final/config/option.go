@@ -6,6 +6,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/gocache/gocache/chapters/02-resp/resp"
+	"github.com/gocache/gocache/chapters/02-resp/server"
 )
 
 // Kind is how an option's value is written and checked, as in Redis's
@@ -57,8 +60,8 @@ func (o *Option) normalize(v, old string) (string, error) {
 			return "", errors.New("argument must be 'yes' or 'no'")
 		}
 	case Int:
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
+		n, ok := resp.ParseInt([]byte(v))
+		if !ok {
 			return "", errors.New("argument couldn't be parsed into an integer")
 		}
 		if err := o.inRange(n); err != nil {
@@ -66,9 +69,9 @@ func (o *Option) normalize(v, old string) (string, error) {
 		}
 		v = strconv.FormatInt(n, 10)
 	case Memory:
-		u, err := ParseMemory(v)
-		if err != nil {
-			return "", err
+		u, ok := server.ParseMemory(v)
+		if !ok {
+			return "", errors.New("argument must be a memory value")
 		}
 		if u > math.MaxInt64 {
 			return "", o.rangeError()

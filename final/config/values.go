@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
+	"github.com/gocache/gocache/final/outlimit"
 )
 
 // Values holds the current value of every option in canonical form (what
@@ -128,7 +129,7 @@ func (v *Values) Int(name string) int64 {
 func (v *Values) Bool(name string) bool { return v.vals[name] == "yes" }
 
 // Limits returns client-output-buffer-limit.
-func (v *Values) Limits() Limits {
-	l, _ := ParseLimits(v.vals["client-output-buffer-limit"], defaultLimits)
+func (v *Values) Limits() outlimit.Limits {
+	l, _ := outlimit.Parse(v.vals["client-output-buffer-limit"], outlimit.Defaults)
 	return l
 }

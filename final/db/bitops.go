@@ -43,7 +43,7 @@ func bitOffset(c *server.Client, arg []byte, width int) (uint64, bool) {
 	if hash {
 		arg = arg[1:]
 	}
-	n, ok := cache.ParseInt(arg)
+	n, ok := resp.ParseInt(arg)
 	if hash {
 		n *= int64(width) // wraps as in C; a negative result is refused below
 	}
@@ -86,7 +86,7 @@ func (k *Keys) setbit(c *server.Client) {
 	if !ok {
 		return
 	}
-	on, ok := cache.ParseInt(c.Args[3])
+	on, ok := resp.ParseInt(c.Args[3])
 	if !ok || on&^1 != 0 {
 		c.Error("ERR bit is not an integer or out of range")
 		return
@@ -195,11 +195,11 @@ func (k *Keys) bitcount(c *server.Client) {
 		start, end = 0, int64(len(b))-1
 	case 4, 5:
 		var ok1, ok2 bool
-		if start, ok1 = cache.ParseInt(c.Args[2]); !ok1 {
+		if start, ok1 = resp.ParseInt(c.Args[2]); !ok1 {
 			c.Error(cache.ErrNotInt)
 			return
 		}
-		if end, ok2 = cache.ParseInt(c.Args[3]); !ok2 {
+		if end, ok2 = resp.ParseInt(c.Args[3]); !ok2 {
 			c.Error(cache.ErrNotInt)
 			return
 		}
@@ -231,7 +231,7 @@ func (k *Keys) bitcount(c *server.Client) {
 // missing key is all zeros; without an end, the string reads as padded
 // with zeros on the right, so looking for a 0 may answer one bit past it.
 func (k *Keys) bitpos(c *server.Client) {
-	bit, ok := cache.ParseInt(c.Args[2])
+	bit, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(cache.ErrNotInt)
 		return
@@ -257,7 +257,7 @@ func (k *Keys) bitpos(c *server.Client) {
 	case 3:
 		start, end = 0, int64(len(b))-1
 	case 4, 5, 6:
-		if start, ok = cache.ParseInt(c.Args[3]); !ok {
+		if start, ok = resp.ParseInt(c.Args[3]); !ok {
 			c.Error(cache.ErrNotInt)
 			return
 		}
@@ -268,7 +268,7 @@ func (k *Keys) bitpos(c *server.Client) {
 			}
 		}
 		if len(c.Args) >= 5 {
-			if end, ok = cache.ParseInt(c.Args[4]); !ok {
+			if end, ok = resp.ParseInt(c.Args[4]); !ok {
 				c.Error(cache.ErrNotInt)
 				return
 			}
@@ -391,7 +391,7 @@ type fieldOp struct {
 // fieldType reads a BITFIELD type: i1..i64 or u1..u63.
 func fieldType(c *server.Client, arg []byte) (width int, signed, ok bool) {
 	if len(arg) > 0 && (arg[0] == 'i' || arg[0] == 'u') {
-		n, ok := cache.ParseInt(arg[1:])
+		n, ok := resp.ParseInt(arg[1:])
 		signed = arg[0] == 'i'
 		if ok && n >= 1 && (n <= 63 || (signed && n == 64)) {
 			return int(n), signed, true
@@ -444,7 +444,7 @@ func parseBitfield(c *server.Client) (ops []fieldOp, readonly bool, highest uint
 		if op.kind != 'g' {
 			readonly = false
 			highest = max(highest, op.off+uint64(op.width)-1)
-			if op.arg, ok = cache.ParseInt(c.Args[j+3]); !ok {
+			if op.arg, ok = resp.ParseInt(c.Args[j+3]); !ok {
 				c.Error(cache.ErrNotInt)
 				return nil, false, 0, false
 			}

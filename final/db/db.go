@@ -3,6 +3,7 @@ package db
 import (
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
@@ -55,7 +56,7 @@ func (k *Keys) lfu() bool { return strings.HasSuffix(k.Policy(), "-lfu") }
 // parseDBIndex reads a database index as a C int, like Redis's
 // getIntFromObjectOrReply.
 func parseDBIndex(arg []byte) (int, bool) {
-	n, ok := cache.ParseInt(arg)
+	n, ok := resp.ParseInt(arg)
 	if !ok || n < -1<<31 || n > 1<<31-1 {
 		return 0, false
 	}
@@ -67,7 +68,7 @@ func parseDBIndex(arg []byte) (int, bool) {
 func (k *Keys) dbIndex(c *server.Client, arg []byte) (int, bool) {
 	n, ok := parseDBIndex(arg)
 	if !ok {
-		if _, isInt := cache.ParseInt(arg); !isInt {
+		if _, isInt := resp.ParseInt(arg); !isInt {
 			c.Error(cache.ErrNotInt)
 		} else {
 			c.Error("ERR value is out of range, value must between -2147483648 and 2147483647")

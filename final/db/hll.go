@@ -6,13 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/hll"
 )
 
@@ -44,15 +41,9 @@ func (k *Keys) hllParam() *server.Param {
 		Get:  func() string { return strconv.Itoa(k.HLLSparseMax) },
 		Set: func(v string) error {
 			errRange := errors.New("argument must be between 0 and 9223372036854775807 inclusive")
-			n, err := config.ParseMemory(v)
-			if err != nil {
-				// Digits and a unit that overflow are out of range.
-				num := strings.TrimRightFunc(v, unicode.IsLetter)
-				if _, unitErr := config.ParseMemory("1" + v[len(num):]); unitErr == nil && num != "" &&
-					strings.Trim(num, "0123456789") == "" {
-					return errRange
-				}
-				return err
+			n, ok := server.ParseMemory(v)
+			if !ok {
+				return errors.New("argument must be a memory value")
 			}
 			if n > math.MaxInt64 {
 				return errRange

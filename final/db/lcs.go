@@ -34,7 +34,7 @@ func (k *Keys) lcs(c *server.Client) {
 		case cmdarg.Is(arg, "withmatchlen"):
 			opt.withMatchLen = true
 		case cmdarg.Is(arg, "minmatchlen") && j+1 < len(c.Args):
-			n, ok := cmdarg.Int(c.Args[j+1])
+			n, ok := resp.ParseInt(c.Args[j+1])
 			if !ok {
 				c.Error(cmdarg.ErrNotInt)
 				return

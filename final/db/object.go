@@ -29,8 +29,7 @@ func unknownSubcommand(c *server.Client) {
 
 // objectHelp is Redis 7.0's text, line for line.
 func objectHelp(c *server.Client) {
-	lines := []string{
-		"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	server.ReplyHelp(c,
 		"ENCODING <key>",
 		"    Return the kind of internal representation used in order to store the value",
 		"    associated with a <key>.",
@@ -43,13 +42,7 @@ func objectHelp(c *server.Client) {
 		"REFCOUNT <key>",
 		"    Return the number of references of the value associated with the specified",
 		"    <key>.",
-		"HELP",
-		"    Prints this help.",
-	}
-	c.W.Array(len(lines))
-	for _, l := range lines {
-		c.W.SimpleString(l)
-	}
+	)
 }
 
 // objectEntry looks the key up without touching it (LOOKUP_NOTOUCH);

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/final/longdouble"
 
 	"strconv"
@@ -234,8 +235,8 @@ func (k *Keys) incrbyfloat(c *server.Client) {
 // GETRANGE key start end (and its old name SUBSTR): negative indexes
 // count from the end; the range is clipped to the string.
 func (k *Keys) getrange(c *server.Client) {
-	start, ok1 := cache.ParseInt(c.Args[2])
-	end, ok2 := cache.ParseInt(c.Args[3])
+	start, ok1 := resp.ParseInt(c.Args[2])
+	end, ok2 := resp.ParseInt(c.Args[3])
 	if !ok1 || !ok2 {
 		c.Error(cache.ErrNotInt)
 		return
@@ -275,7 +276,7 @@ func (k *Keys) getrange(c *server.Client) {
 // SETRANGE key offset value: overwrite part of the string, padding with
 // zero bytes; the result may not exceed proto-max-bulk-len.
 func (k *Keys) setrange(c *server.Client) {
-	off, ok := cache.ParseInt(c.Args[2])
+	off, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(cache.ErrNotInt)
 		return

@@ -11,7 +11,7 @@
 package db
 
 import (
-	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 )
 
@@ -74,7 +74,7 @@ func EncodingName(e *keyspace.Entry) string {
 		return "raw"
 	case keyspace.FormStored, keyspace.FormCopied:
 		if len(b) <= 20 {
-			if _, isInt := cache.ParseInt(b); isInt {
+			if _, isInt := resp.ParseInt(b); isInt {
 				return "int"
 			}
 		}
@@ -104,7 +104,7 @@ func refcount(e *keyspace.Entry) int64 {
 		return 1
 	}
 	b, _ := e.Bytes()
-	if n, _ := cache.ParseInt(b); n >= 0 && n < sharedIntegers {
+	if n, _ := resp.ParseInt(b); n >= 0 && n < sharedIntegers {
 		return sharedRefcount
 	}
 	return 1

@@ -1,6 +1,7 @@
 package hash
 
 import (
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/final/longdouble"
 
 	"math"
@@ -9,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -220,7 +220,7 @@ func (hc *Commands) getall(c *server.Client, fields, values bool) {
 }
 
 func (hc *Commands) hincrby(c *server.Client) {
-	incr, ok := cmdarg.Int(c.Args[3])
+	incr, ok := resp.ParseInt(c.Args[3])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -231,7 +231,7 @@ func (hc *Commands) hincrby(c *server.Client) {
 	}
 	var cur int64
 	if v, ok := h.Get(c.Args[2]); ok {
-		if cur, ok = cmdarg.Int(v); !ok {
+		if cur, ok = resp.ParseInt(v); !ok {
 			c.W.Error("ERR hash value is not an integer")
 			return
 		}
@@ -386,8 +386,8 @@ func (h *Hash) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "HSET", key, min(n-i, typecmd.RewriteItems), 2)
 		}
-		dst = rewrite.AppendBulk(dst, f)
-		dst = rewrite.AppendBulk(dst, v)
+		dst = resp.AppendBulk(dst, f)
+		dst = resp.AppendBulk(dst, v)
 		i++
 		return true
 	})

@@ -7,7 +7,7 @@ package hash
 import (
 	"math/rand/v2"
 
-	"github.com/gocache/gocache/final/dict"
+	"github.com/gocache/gocache/chapters/03-cache/dict"
 	"github.com/gocache/gocache/final/listpack"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -181,8 +181,8 @@ func (lc *Commands) llen(c *server.Client) {
 }
 
 func (lc *Commands) lrange(c *server.Client) {
-	start, ok1 := cmdarg.Int(c.Args[2])
-	stop, ok2 := cmdarg.Int(c.Args[3])
+	start, ok1 := resp.ParseInt(c.Args[2])
+	stop, ok2 := resp.ParseInt(c.Args[3])
 	if !ok1 || !ok2 {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -213,7 +213,7 @@ func (lc *Commands) lindex(c *server.Client) {
 		c.W.Null()
 		return
 	}
-	i, ok := cmdarg.Int(c.Args[2])
+	i, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -235,7 +235,7 @@ func (lc *Commands) lset(c *server.Client) {
 		c.W.Error("ERR no such key")
 		return
 	}
-	i, ok := cmdarg.Int(c.Args[2])
+	i, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -249,7 +249,7 @@ func (lc *Commands) lset(c *server.Client) {
 }
 
 func (lc *Commands) lrem(c *server.Client) {
-	count, ok := cmdarg.Int(c.Args[2])
+	count, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -272,8 +272,8 @@ func (lc *Commands) lrem(c *server.Client) {
 }
 
 func (lc *Commands) ltrim(c *server.Client) {
-	start, ok1 := cmdarg.Int(c.Args[2])
-	stop, ok2 := cmdarg.Int(c.Args[3])
+	start, ok1 := resp.ParseInt(c.Args[2])
+	stop, ok2 := resp.ParseInt(c.Args[3])
 	if !ok1 || !ok2 {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -333,7 +333,7 @@ func (lc *Commands) lpos(c *server.Client) {
 		switch {
 		case cmdarg.Is(c.Args[j], "rank") && more:
 			j++
-			v, ok := cmdarg.Int(c.Args[j])
+			v, ok := resp.ParseInt(c.Args[j])
 			if !ok {
 				c.W.Error(cmdarg.ErrNotInt)
 				return
@@ -345,7 +345,7 @@ func (lc *Commands) lpos(c *server.Client) {
 			rank = v
 		case (cmdarg.Is(c.Args[j], "count") || cmdarg.Is(c.Args[j], "maxlen")) && more:
 			j++
-			v, ok := cmdarg.Int(c.Args[j])
+			v, ok := resp.ParseInt(c.Args[j])
 			name := strings.ToUpper(string(c.Args[j-1]))
 			if !ok || v < 0 {
 				c.W.Error("ERR " + name + " can't be negative")
@@ -496,7 +496,7 @@ func (l *List) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "RPUSH", key, min(l.n-i, typecmd.RewriteItems), 1)
 		}
-		dst = rewrite.AppendBulk(dst, v)
+		dst = resp.AppendBulk(dst, v)
 		i++
 		return true
 	})

@@ -11,7 +11,6 @@ package pubsub
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/glob"
@@ -463,24 +462,18 @@ func (ps *PubSub) numsub(c *server.Client) {
 	}
 }
 
-var helpLines = strings.Split(`PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:
-CHANNELS [<pattern>]
-    Return the currently active channels matching a <pattern> (default: '*').
-NUMPAT
-    Return number of subscriptions to patterns.
-NUMSUB [<channel> ...]
-    Return the number of subscribers for the specified channels, excluding
-    pattern subscriptions(default: no channels).
-SHARDCHANNELS [<pattern>]
-    Return the currently active shard level channels matching a <pattern> (default: '*').
-SHARDNUMSUB [<shardchannel> ...]
-    Return the number of subscribers for the specified shard level channel(s)
-HELP
-    Prints this help.`, "\n")
-
 func help(c *server.Client) {
-	c.W.Array(len(helpLines))
-	for _, l := range helpLines {
-		c.W.SimpleString(l)
-	}
+	server.ReplyHelp(c,
+		"CHANNELS [<pattern>]",
+		"    Return the currently active channels matching a <pattern> (default: '*').",
+		"NUMPAT",
+		"    Return number of subscriptions to patterns.",
+		"NUMSUB [<channel> ...]",
+		"    Return the number of subscribers for the specified channels, excluding",
+		"    pattern subscriptions(default: no channels).",
+		"SHARDCHANNELS [<pattern>]",
+		"    Return the currently active shard level channels matching a <pattern> (default: '*').",
+		"SHARDNUMSUB [<shardchannel> ...]",
+		"    Return the number of subscribers for the specified shard level channel(s)",
+	)
 }

@@ -318,33 +318,3 @@ func TestSlowSubscriberSoftLimit(t *testing.T) {
 	}
 	sub.ReadEOF()
 }
-
-// TestLimitExceeded is the limit rule on its own.
-func TestLimitExceeded(t *testing.T) {
-	t0 := time.Unix(1000, 0)
-	l := pubsub.Limit{Hard: 100, Soft: 50, SoftSeconds: 60}
-	steps := []struct {
-		pending int64
-		at      time.Duration
-		want    bool
-	}{
-		{10, 0, false},
-		{60, 0, false},                // over soft: the clock starts
-		{70, 60 * time.Second, false}, // exactly 60 s: not yet
-		{40, 61 * time.Second, false}, // back under: the clock stops
-		{60, 62 * time.Second, false}, // over again: starts again
-		{60, 122 * time.Second, false},
-		{60, 123 * time.Second, true}, // more than 60 s continuously
-		{100, 0, true},                // hard limit: at once
-	}
-	var since time.Time
-	for i, st := range steps {
-		if got := l.Exceeded(st.pending, &since, t0.Add(st.at)); got != st.want {
-			t.Fatalf("step %d (%d bytes at %v): %v, want %v", i, st.pending, st.at, got, st.want)
-		}
-	}
-	var zero time.Time
-	if (pubsub.Limit{}).Exceeded(1<<40, &zero, t0) {
-		t.Fatal("a zero limit disconnected a client")
-	}
-}

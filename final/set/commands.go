@@ -3,8 +3,8 @@ package set
 import (
 	"slices"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -413,7 +413,7 @@ func (sc *Commands) unionDiff(c *server.Client, keys [][]byte, dst []byte, diff 
 
 // sintercard is SINTERCARD numkeys key [key ...] [LIMIT limit].
 func (sc *Commands) sintercard(c *server.Client) {
-	numkeys, ok := cmdarg.Int(c.Args[1])
+	numkeys, ok := resp.ParseInt(c.Args[1])
 	if !ok || numkeys <= 0 {
 		c.W.Error("ERR numkeys should be greater than 0")
 		return
@@ -426,7 +426,7 @@ func (sc *Commands) sintercard(c *server.Client) {
 	for j := 2 + int(numkeys); j < len(c.Args); j++ {
 		if cmdarg.Is(c.Args[j], "limit") && j+1 < len(c.Args) {
 			j++
-			v, ok := cmdarg.Int(c.Args[j])
+			v, ok := resp.ParseInt(c.Args[j])
 			if !ok || v < 0 {
 				c.W.Error("ERR LIMIT can't be negative")
 				return
@@ -459,7 +459,7 @@ func (s *Set) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "SADD", key, min(n-i, typecmd.RewriteItems), 1)
 		}
-		dst = rewrite.AppendBulk(dst, m)
+		dst = resp.AppendBulk(dst, m)
 		i++
 		return true
 	})

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"unsafe"
 
-	"github.com/gocache/gocache/final/cmdarg"
-	"github.com/gocache/gocache/final/dict"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
+	"github.com/gocache/gocache/chapters/03-cache/dict"
 )
 
 // Encodings as OBJECT ENCODING reports them.
@@ -31,11 +31,11 @@ type Set struct {
 }
 
 // New returns an empty set suited to hold first: an intset if it is an
-// integer in canonical form (cmdarg.Int, so a member reads back exactly
+// integer in canonical form (resp.ParseInt, so a member reads back exactly
 // as it was written), else a hashtable.
 func New(first []byte) *Set {
 	s := &Set{}
-	if _, ok := cmdarg.Int(first); !ok {
+	if _, ok := resp.ParseInt(first); !ok {
 		s.d = &dict.Dict[struct{}]{}
 	}
 	return s
@@ -62,7 +62,7 @@ func (s *Set) Has(m []byte) bool {
 	if s.d != nil {
 		return s.d.Has(m)
 	}
-	v, ok := cmdarg.Int(m)
+	v, ok := resp.ParseInt(m)
 	return ok && s.is.has(v)
 }
 
@@ -71,7 +71,7 @@ func (s *Set) Has(m []byte) bool {
 // (setTypeAdd).
 func (s *Set) Add(m []byte, maxIntset int) bool {
 	if s.d == nil {
-		v, ok := cmdarg.Int(m)
+		v, ok := resp.ParseInt(m)
 		if ok {
 			if !s.is.add(v) {
 				return false
@@ -102,7 +102,7 @@ func (s *Set) Remove(m []byte) bool {
 		_, ok := s.d.Delete(m)
 		return ok
 	}
-	v, ok := cmdarg.Int(m)
+	v, ok := resp.ParseInt(m)
 	return ok && s.is.remove(v)
 }
 

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"math"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/final/cmdarg"
@@ -60,8 +61,8 @@ func parse(c *server.Client, readonly bool) (o options, ok bool) {
 			o.alpha = true
 		case cmdarg.Is(a, "limit") && left >= 2:
 			var ok1, ok2 bool
-			o.limitStart, ok1 = cmdarg.Int(args[j+1])
-			o.limitCount, ok2 = cmdarg.Int(args[j+2])
+			o.limitStart, ok1 = resp.ParseInt(args[j+1])
+			o.limitCount, ok2 = resp.ParseInt(args[j+2])
 			if !ok1 || !ok2 {
 				c.W.Error(cmdarg.ErrNotInt)
 				return o, false

@@ -1,13 +1,13 @@
 package stream
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/cmdarg"
-	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/typecmd"
 )
 
@@ -44,14 +44,15 @@ func Register(s *server.Server, ks typecmd.Keyspace) *Commands {
 			Name: "stream-node-max-bytes",
 			Get:  func() string { return strconv.Itoa(sc.Limits.MaxBytes) },
 			Set: func(v string) error {
-				n, err := config.ParseMemory(v)
-				if err == nil && n > math.MaxInt {
-					err = strconv.ErrRange
+				n, ok := server.ParseMemory(v)
+				if !ok {
+					return errors.New("argument must be a memory value")
 				}
-				if err == nil {
-					sc.Limits.MaxBytes = int(n)
+				if n > math.MaxInt64 {
+					return errors.New("argument must be between 0 and 9223372036854775807 inclusive")
 				}
-				return err
+				sc.Limits.MaxBytes = int(n)
+				return nil
 			},
 		},
 		typecmd.IntParam("stream-node-max-entries", "", &sc.Limits.MaxEntries),
@@ -188,7 +189,7 @@ func parseRange(c *server.Client, startArg, endArg []byte) (start, end ID, ok bo
 // intArg reads a long long argument, replying msg (or Redis's default)
 // when it is not one.
 func intArg(c *server.Client, arg []byte, msg string) (int64, bool) {
-	v, ok := cmdarg.Int(arg)
+	v, ok := resp.ParseInt(arg)
 	if !ok {
 		if msg == "" {
 			msg = cmdarg.ErrNotInt

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/cmdarg"
 )
@@ -40,16 +41,8 @@ func (sc *Commands) xgroupCommand() *server.Command {
 	return &server.Command{Name: "xgroup", Arity: -2, Group: "stream", Subcommands: sub, Run: unknownSubcommand}
 }
 
-func writeHelp(c *server.Client, lines []string) {
-	c.W.Array(len(lines))
-	for _, l := range lines {
-		c.W.SimpleString(l)
-	}
-}
-
 func xgroupHelp(c *server.Client) {
-	writeHelp(c, []string{
-		"XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	server.ReplyHelp(c,
 		"CREATE <key> <groupname> <id|$> [option]",
 		"    Create a new consumer group. Options are:",
 		"    * MKSTREAM",
@@ -64,9 +57,7 @@ func xgroupHelp(c *server.Client) {
 		"    Remove the specified group.",
 		"SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
 		"    Set the current group ID and entries_read counter.",
-		"HELP",
-		"    Prints this help.",
-	})
+	)
 }
 
 // xgroup is xgroupCommand: CREATE, SETID, DESTROY, CREATECONSUMER and
@@ -495,7 +486,7 @@ func (sc *Commands) xautoclaim(c *server.Client) {
 		more := len(c.Args) - 1 - j
 		switch {
 		case cmdarg.Is(c.Args[j], "count") && more > 0:
-			v, ok := cmdarg.Int(c.Args[j+1])
+			v, ok := resp.ParseInt(c.Args[j+1])
 			if !ok || v < 1 || v > (1<<63-1)/16 {
 				c.Error("ERR COUNT must be > 0")
 				return

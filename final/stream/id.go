@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/final/cmdarg"
 )
 
@@ -131,7 +132,7 @@ func ParseID(b []byte, missingSeq uint64, strict, autoSeq bool) (id ID, seqGiven
 // (refusing negatives), otherwise strtoull over the whole string, which
 // skips leading spaces, takes a sign, and wraps a negative around.
 func parseUint(b []byte) (uint64, bool) {
-	if v, ok := cmdarg.Int(b); ok {
+	if v, ok := resp.ParseInt(b); ok {
 		return uint64(v), v >= 0
 	}
 	i := 0

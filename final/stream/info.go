@@ -19,17 +19,14 @@ func (sc *Commands) xinfoCommand() *server.Command {
 }
 
 func xinfoHelp(c *server.Client) {
-	writeHelp(c, []string{
-		"XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	server.ReplyHelp(c,
 		"CONSUMERS <key> <groupname>",
 		"    Show consumers of <groupname>.",
 		"GROUPS <key>",
 		"    Show the stream consumer groups.",
 		"STREAM <key> [FULL [COUNT <count>]",
 		"    Show information about the stream.",
-		"HELP",
-		"    Prints this help.",
-	})
+	)
 }
 
 // infoStream looks up XINFO's key: "ERR no such key" when absent.

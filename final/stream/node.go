@@ -1,6 +1,6 @@
 package stream
 
-import "github.com/gocache/gocache/final/cmdarg"
+import "github.com/gocache/gocache/chapters/02-resp/resp"
 
 // Entry flags, as in t_stream.c.
 const (
@@ -89,7 +89,7 @@ func lpIntSize(v int64) int {
 // lpStrSize is the size of a string element: listpack stores one that
 // reads as an integer as that integer.
 func lpStrSize(b []byte) int {
-	if v, ok := cmdarg.Int(b); ok {
+	if v, ok := resp.ParseInt(b); ok {
 		return lpIntSize(v)
 	}
 	switch n := len(b); {

@@ -29,7 +29,7 @@ func parseRead(c *server.Client, group bool) (*Read, bool) {
 		switch {
 		case cmdarg.Is(o, "block") && more > 0:
 			i++
-			ms, ok := cmdarg.Int(args[i])
+			ms, ok := resp.ParseInt(args[i])
 			if !ok {
 				c.Error("ERR timeout is not an integer or out of range")
 				return nil, false

@@ -3,7 +3,7 @@ package stream
 import (
 	"strconv"
 
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // AppendRewrite is rewriteStreamObject: an XADD per entry (an empty
@@ -15,7 +15,7 @@ func (s *Stream) AppendRewrite(dst []byte, key string) []byte {
 	k := []byte(key)
 	if s.length > 0 {
 		s.Range(ID{}, MaxID, false, func(e Entry) bool {
-			dst = rewrite.AppendArrayHeader(dst, 3+2*len(e.Fields))
+			dst = resp.AppendArrayHeader(dst, 3+2*len(e.Fields))
 			dst = appendBulks(dst, []byte("XADD"), k, e.ID.Append(nil))
 			for i := range e.Fields {
 				dst = appendBulks(dst, e.Fields[i], e.Values[i])
@@ -50,14 +50,14 @@ func (s *Stream) AppendRewrite(dst []byte, key string) []byte {
 }
 
 func appendCommand(dst []byte, name string, args ...[]byte) []byte {
-	dst = rewrite.AppendArrayHeader(dst, 1+len(args))
-	dst = rewrite.AppendBulk(dst, []byte(name))
+	dst = resp.AppendArrayHeader(dst, 1+len(args))
+	dst = resp.AppendBulk(dst, []byte(name))
 	return appendBulks(dst, args...)
 }
 
 func appendBulks(dst []byte, bs ...[]byte) []byte {
 	for _, b := range bs {
-		dst = rewrite.AppendBulk(dst, b)
+		dst = resp.AppendBulk(dst, b)
 	}
 	return dst
 }

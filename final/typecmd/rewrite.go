@@ -2,9 +2,8 @@ package typecmd
 
 import (
 	"fmt"
-	"strconv"
 
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // RewriteItems is AOF_REWRITE_ITEMS_PER_CMD: the AOF rewrite splits a big
@@ -33,15 +32,7 @@ func AppendRewrite(dst []byte, key string, v any) ([]byte, error) {
 // for items elements of width words each (2 for HSET's field and value),
 // the command's name and the key. The caller appends the elements.
 func AppendRewriteCommand(dst []byte, name, key string, items, width int) []byte {
-	dst = rewrite.AppendArrayHeader(dst, 2+items*width)
-	dst = appendBulkString(dst, name)
-	return appendBulkString(dst, key)
-}
-
-func appendBulkString(dst []byte, s string) []byte {
-	dst = append(dst, '$')
-	dst = strconv.AppendInt(dst, int64(len(s)), 10)
-	dst = append(dst, '\r', '\n')
-	dst = append(dst, s...)
-	return append(dst, '\r', '\n')
+	dst = resp.AppendArrayHeader(dst, 2+items*width)
+	dst = resp.AppendBulk(dst, name)
+	return resp.AppendBulk(dst, key)
 }

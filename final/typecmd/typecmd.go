@@ -6,9 +6,11 @@
 package typecmd
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/glob"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/final/cmdarg"
@@ -108,11 +110,14 @@ func IntParam(name, alias string, p *int) *server.Param {
 		Name: name, Alias: alias,
 		Get: func() string { return strconv.Itoa(*p) },
 		Set: func(v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return strconv.ErrSyntax
+			n, ok := resp.ParseInt([]byte(v))
+			if !ok {
+				return errors.New("argument couldn't be parsed into an integer")
 			}
-			*p = n
+			if n < 0 {
+				return errors.New("argument must be between 0 and 9223372036854775807 inclusive")
+			}
+			*p = int(n)
 			return nil
 		},
 	}

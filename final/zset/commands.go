@@ -2,10 +2,9 @@ package zset
 
 import (
 	"math"
-	"strconv"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/typecmd"
 )
@@ -312,8 +311,8 @@ func parseRange(args [][]byte, kind rangeKind, rev int, store bool) (RangeArgs, 
 		case !store && cmdarg.Is(args[j], "withscores"):
 			ra.WithScores = true
 		case cmdarg.Is(args[j], "limit") && left >= 2:
-			off, ok1 := cmdarg.Int(args[j+1])
-			lim, ok2 := cmdarg.Int(args[j+2])
+			off, ok1 := resp.ParseInt(args[j+1])
+			lim, ok2 := resp.ParseInt(args[j+2])
 			if !ok1 || !ok2 {
 				return ra, cmdarg.ErrNotInt
 			}
@@ -347,8 +346,8 @@ func parseRange(args [][]byte, kind rangeKind, rev int, store bool) (RangeArgs, 
 	switch kind {
 	case byRank:
 		var ok1, ok2 bool
-		ra.Start, ok1 = cmdarg.Int(lo)
-		ra.Stop, ok2 = cmdarg.Int(hi)
+		ra.Start, ok1 = resp.ParseInt(lo)
+		ra.Stop, ok2 = resp.ParseInt(hi)
 		if !ok1 || !ok2 {
 			return ra, cmdarg.ErrNotInt
 		}
@@ -614,8 +613,8 @@ func (zc *Commands) zremrange(c *server.Client, kind rangeKind) {
 	switch kind {
 	case byRank:
 		var ok1, ok2 bool
-		start, ok1 = cmdarg.Int(c.Args[2])
-		stop, ok2 = cmdarg.Int(c.Args[3])
+		start, ok1 = resp.ParseInt(c.Args[2])
+		stop, ok2 = resp.ParseInt(c.Args[3])
 		if !ok1 || !ok2 {
 			c.W.Error(cmdarg.ErrNotInt)
 			return
@@ -664,21 +663,20 @@ func (zc *Commands) zremrange(c *server.Client, kind rangeKind) {
 
 func (zc *Commands) zscan(c *server.Client) {
 	typecmd.Scan(c, zc.ks, func(z *ZSet, cursor uint64, count int, emit func([]byte, ...[]byte)) uint64 {
-		return z.Scan(cursor, count, func(m []byte, s float64) { emit(m, FormatScore(nil, s)) })
+		// A listpack holds a score as d2string's text and ZSCAN returns
+		// that text; a skiplist holds the double, which is formatted.
+		format := FormatScore
+		if z.Encoding() == EncListpack {
+			format = resp.AppendD2String
+		}
+		return z.Scan(cursor, count, func(m []byte, s float64) { emit(m, format(nil, s)) })
 	})
 }
 
-// FormatScore appends a score as Redis writes it in text (ZSCAN, and the
-// listpack's stored form): "%.17g", with inf, -inf and -0 spelled out.
-func FormatScore(b []byte, s float64) []byte {
-	switch {
-	case math.IsInf(s, 1):
-		return append(b, "inf"...)
-	case math.IsInf(s, -1):
-		return append(b, "-inf"...)
-	}
-	return strconv.AppendFloat(b, s, 'g', 17, 64)
-}
+// FormatScore appends a score as Redis writes a double in text (ZSCAN of a
+// skiplist, the AOF rewrite): "%.17g", with inf and -inf spelled out, as
+// resp.AppendDouble writes a double reply.
+func FormatScore(b []byte, s float64) []byte { return resp.AppendDouble(b, s) }
 
 // Copy is a deep copy for COPY (final/db's Value contract).
 func (z *ZSet) Copy() any { return z.Clone() }
@@ -696,8 +694,8 @@ func (z *ZSet) AppendRewrite(dst []byte, key string) []byte {
 		if i%typecmd.RewriteItems == 0 {
 			dst = typecmd.AppendRewriteCommand(dst, "ZADD", key, min(n-i, typecmd.RewriteItems), 2)
 		}
-		dst = rewrite.AppendBulk(dst, FormatScore(num[:0], score))
-		dst = rewrite.AppendBulk(dst, m)
+		dst = resp.AppendBulk(dst, FormatScore(num[:0], score))
+		dst = resp.AppendBulk(dst, m)
 		i++
 		return true
 	})

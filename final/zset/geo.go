@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/geohash"
@@ -333,7 +334,7 @@ func (zc *Commands) search(c *server.Client, src int, flags int) {
 		case cmdarg.Is(a, "desc"):
 			o.sort = -1
 		case cmdarg.Is(a, "count") && rest >= 1:
-			n, ok := cmdarg.Int(args[i+1])
+			n, ok := resp.ParseInt(args[i+1])
 			if !ok {
 				c.W.Error(cmdarg.ErrNotInt)
 				return

@@ -90,6 +90,12 @@ func TestZSetCommandsMatchRedis(t *testing.T) {
 			{"ZUNIONSTORE", "d", "1", "i", "WEIGHTS", "0"}, {"ZSCORE", "d", "p"}, {"ZINTERSTORE", "d", "2", "a", "a"}, {"ZRANGE", "d", "0", "-1", "WITHSCORES"}},
 		{{"ZADD", "z", "1.5", "a", "-0", "b", "inf", "c", "0.1", "d", "100000000000000000000", "e"}, {"ZSCAN", "z", "0"}, {"ZSCAN", "z", "0", "MATCH", "a"},
 			{"ZSCAN", "no", "0"}, {"ZSCAN", "z", "x"}, {"ZSCAN", "z", "0", "COUNT", "0"}, {"ZRANGE", "z", "0", "-1", "WITHSCORES"}},
+		// A listpack keeps d2string's text (1e17 in digits, up to 2^62); a
+		// skiplist formats the double with %.17g (one member: a skiplist's
+		// scan order is its hash order).
+		{{"ZADD", "z", "1e17", "a", "4611686018427387904", "b", "4611686018427387905", "c", "3", "d"}, {"ZSCAN", "z", "0"},
+			{"CONFIG", "SET", "zset-max-listpack-entries", "0"}, {"ZADD", "y", "1e17", "a"}, {"OBJECT", "ENCODING", "y"}, {"ZSCAN", "y", "0"},
+			{"CONFIG", "SET", "zset-max-listpack-entries", "128"}},
 		{{"SET", "str", "x"}, {"ZADD", "str", "1", "a"}, {"ZINCRBY", "str", "1", "a"}, {"ZREM", "str", "a"}, {"ZSCORE", "str", "a"}, {"ZMSCORE", "str", "a"},
 			{"ZCARD", "str"}, {"ZCOUNT", "str", "1", "2"}, {"ZRANGE", "str", "0", "1"}, {"ZRANK", "str", "a"}, {"ZPOPMIN", "str"}, {"ZRANDMEMBER", "str"},
 			{"ZREMRANGEBYRANK", "str", "0", "1"}, {"ZSCAN", "str", "0"}, {"ZLEXCOUNT", "str", "-", "+"}},

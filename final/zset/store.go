@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/final/cmdarg"
 	"github.com/gocache/gocache/final/set"
@@ -97,7 +98,7 @@ const (
 // it); without, it is the reply. The result is built as a skiplist and
 // stored as a listpack if it fits, as Redis does.
 func (zc *Commands) setOpCommand(c *server.Client, dst []byte, numkeysIdx int, op setOp, cardOnly bool) {
-	n, ok := cmdarg.Int(c.Args[numkeysIdx])
+	n, ok := resp.ParseInt(c.Args[numkeysIdx])
 	if !ok {
 		c.W.Error(cmdarg.ErrNotInt)
 		return
@@ -165,7 +166,7 @@ func (zc *Commands) setOpCommand(c *server.Client, dst []byte, numkeysIdx int, o
 			withScores = true
 			j++
 		case cardOnly && remaining >= 2 && cmdarg.Is(c.Args[j], "limit"):
-			l, ok := cmdarg.Int(c.Args[j+1])
+			l, ok := resp.ParseInt(c.Args[j+1])
 			if !ok || l < 0 {
 				c.W.Error("ERR LIMIT can't be negative")
 				return

@@ -12,7 +12,7 @@ import (
 	"math/rand/v2"
 	"unsafe"
 
-	"github.com/gocache/gocache/final/dict"
+	"github.com/gocache/gocache/chapters/03-cache/dict"
 	"github.com/gocache/gocache/final/listpack"
 )
 

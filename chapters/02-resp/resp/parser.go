@@ -183,7 +183,7 @@ func (p *Parser) multibulk(buf []byte) (bool, error) {
 		if nl+1 >= len(buf) {
 			return false, nil
 		}
-		ll, ok := string2ll(buf[p.pos+1 : nl])
+		ll, ok := ParseInt(buf[p.pos+1 : nl])
 		if !ok || ll > maxMultibulk {
 			return false, protoErr("Protocol error: invalid multibulk length")
 		}
@@ -242,7 +242,7 @@ func (p *Parser) bulkLen(buf []byte) error {
 	if max <= 0 {
 		max = MaxBulkLen
 	}
-	ll, ok := string2ll(buf[p.pos+1 : nl])
+	ll, ok := ParseInt(buf[p.pos+1 : nl])
 	if !ok || ll < 0 || ll > max {
 		return protoErr("Protocol error: invalid bulk length")
 	}
@@ -283,10 +283,14 @@ func (p *Parser) inline(buf []byte, argv [][]byte) ([][]byte, bool, error) {
 	return argv, true, nil
 }
 
-// string2ll is Redis's strict decimal parser (util.c): optional '-', no
-// '+', no spaces, no leading zeros, at most 20 bytes, must fit int64.
-// Anything else is not a number, which for a length means a protocol error.
-func string2ll(s []byte) (int64, bool) {
+// ParseInt is Redis's string2ll (util.c), the one strict decimal parser
+// of the server: optional '-', no '+', no spaces, no leading zeros (so
+// no "-0"), at most 20 bytes, must fit an int64. Anything else is not a
+// number: for a length in the protocol that is a protocol error, for a
+// command argument Redis's "value is not an integer" reply. Only the
+// canonical form of a number passes, so it reads back exactly as it was
+// written (what lets Redis store such a string as an integer).
+func ParseInt(s []byte) (int64, bool) {
 	if len(s) == 0 || len(s) >= 21 {
 		return 0, false
 	}

@@ -271,7 +271,7 @@ func decode(src source, depth int) (Value, error) {
 
 // decodeBlob reads the length-prefixed kinds: bulk, verbatim, blob error.
 func decodeBlob(src source, v Value, body []byte) (Value, error) {
-	n, ok := string2ll(body)
+	n, ok := ParseInt(body)
 	if ok && n == -1 && v.Kind == KindBulk {
 		v.Null = true
 		return v, nil
@@ -297,7 +297,7 @@ func decodeBlob(src source, v Value, body []byte) (Value, error) {
 // attribute. An attribute is not returned itself: its pairs are attached
 // to the value that follows it.
 func decodeAggregate(src source, v Value, body []byte, depth int) (Value, error) {
-	n, ok := string2ll(body)
+	n, ok := ParseInt(body)
 	if ok && n == -1 && v.Kind == KindArray {
 		v.Null = true
 		return v, nil

@@ -21,10 +21,12 @@ func (w *Writer) resp3() bool { return w.Proto >= 3 }
 
 // header appends a type byte, a decimal length or value, and CRLF: the
 // shape shared by ":", "$", "*", "%", "~", ">" and "|".
-func (w *Writer) header(t byte, n int64) {
-	w.B = append(w.B, t)
-	w.B = strconv.AppendInt(w.B, n, 10)
-	w.B = append(w.B, '\r', '\n')
+func (w *Writer) header(t byte, n int64) { w.B = appendHeader(w.B, t, n) }
+
+func appendHeader(b []byte, t byte, n int64) []byte {
+	b = append(b, t)
+	b = strconv.AppendInt(b, n, 10)
+	return append(b, '\r', '\n')
 }
 
 // SimpleString writes "+s\r\n". s must not contain CR or LF; replies built
@@ -72,18 +74,10 @@ func (w *Writer) Int(n int64) { w.header(':', n) }
 
 // Bulk writes a bulk string: "$len\r\n" b "\r\n". A nil b is an empty
 // string, not a null: use Null for that.
-func (w *Writer) Bulk(b []byte) {
-	w.header('$', int64(len(b)))
-	w.B = append(w.B, b...)
-	w.B = append(w.B, '\r', '\n')
-}
+func (w *Writer) Bulk(b []byte) { w.B = AppendBulk(w.B, b) }
 
 // BulkString is Bulk for a string, without a conversion that would copy.
-func (w *Writer) BulkString(s string) {
-	w.header('$', int64(len(s)))
-	w.B = append(w.B, s...)
-	w.B = append(w.B, '\r', '\n')
-}
+func (w *Writer) BulkString(s string) { w.B = AppendBulk(w.B, s) }
 
 // Null writes a missing value: "$-1\r\n" in RESP2 (the null bulk string),
 // "_\r\n" in RESP3.
@@ -113,14 +107,14 @@ func (w *Writer) NullArray() {
 func (w *Writer) Double(f float64) {
 	if w.resp3() {
 		w.B = append(w.B, ',')
-		w.B = appendDouble(w.B, f)
+		w.B = AppendDouble(w.B, f)
 		w.B = append(w.B, '\r', '\n')
 		return
 	}
 	// The length prefix needs the text first: format at the end of B,
 	// then write the header in front of it by shifting (at most 24 bytes).
 	start := len(w.B)
-	w.B = appendDouble(w.B, f)
+	w.B = AppendDouble(w.B, f)
 	text := len(w.B) - start
 	var hdr [8]byte
 	h := append(hdr[:0], '$')
@@ -132,11 +126,12 @@ func (w *Writer) Double(f float64) {
 	w.B = append(w.B, '\r', '\n')
 }
 
-// appendDouble formats f like glibc's printf("%.17g") plus Redis's
+// AppendDouble formats f like glibc's printf("%.17g") plus Redis's
 // explicit inf/-inf. Go's 'g' with precision 17 follows the same rules as
 // C's %g (significant digits, trailing zeros removed, two-digit exponent);
 // only the non-finite spellings differ, so those are written by hand.
-func appendDouble(b []byte, f float64) []byte {
+// It is also the text of a score in the AOF (rio's rioWriteBulkDouble).
+func AppendDouble(b []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):
 		return append(b, "inf"...)
@@ -149,6 +144,27 @@ func appendDouble(b []byte, f float64) []byte {
 		return append(b, "nan"...)
 	}
 	return strconv.AppendFloat(b, f, 'g', 17, 64)
+}
+
+// AppendD2String formats f as Redis 7.0's d2string, the text a listpack
+// stores for a sorted-set score (so what ZSCAN of a small sorted set and an
+// RDB file show): an integral value of magnitude up to 2^62 (double2ll's
+// exact range) in integer digits, "0" and "-0", "inf", "-inf", "nan", and
+// anything else as AppendDouble's "%.17g". 1e17 is "100000000000000000"
+// here and "1e+17" there.
+func AppendD2String(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(b, "-0"...)
+		}
+		return append(b, '0')
+	case f >= -(1<<62) && f <= 1<<62 && f == math.Trunc(f):
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return AppendDouble(b, f)
 }
 
 // Bool writes "#t\r\n"/"#f\r\n" in RESP3 and the integers 1/0 in RESP2.
@@ -256,16 +272,26 @@ func (w *Writer) Raw(b []byte) { w.B = append(w.B, b...) }
 
 // AppendCommand appends a client request in the form every Redis server
 // accepts, an array of bulk strings: *N\r\n then $len\r\narg\r\n per arg.
+// The AOF stores commands in the same form.
 func AppendCommand(b []byte, args ...[]byte) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, '\r', '\n')
+	b = AppendArrayHeader(b, len(args))
 	for _, a := range args {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(a)), 10)
-		b = append(b, '\r', '\n')
-		b = append(b, a...)
-		b = append(b, '\r', '\n')
+		b = AppendBulk(b, a)
 	}
 	return b
+}
+
+// AppendArrayHeader appends "*n\r\n", the start of a command of n words;
+// n bulk strings (AppendBulk) follow. A writer that has its words in
+// different forms (the AOF rewrite: a command name, a key held as a
+// string, a value in bytes) builds a command with these two.
+func AppendArrayHeader(b []byte, n int) []byte { return appendHeader(b, '*', int64(n)) }
+
+// AppendBulk appends s as a bulk string, "$len\r\n" s "\r\n": one word
+// of a command, on the wire or in the AOF, and a bulk reply. s may be a
+// string or a []byte; neither is copied first.
+func AppendBulk[S string | []byte](b []byte, s S) []byte {
+	b = appendHeader(b, '$', int64(len(s)))
+	b = append(b, s...)
+	return append(b, '\r', '\n')
 }

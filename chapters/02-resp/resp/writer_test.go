@@ -129,7 +129,7 @@ func TestDoubleFormat(t *testing.T) {
 		12345678901234567890: "1.2345678901234567e+19", math.Copysign(0, -1): "-0",
 	}
 	for f, want := range cases {
-		if got := string(appendDouble(nil, f)); got != want {
+		if got := string(AppendDouble(nil, f)); got != want {
 			t.Errorf("%v: got %q, want %q", f, got, want)
 		}
 	}
@@ -147,6 +147,31 @@ func TestAppendCommand(t *testing.T) {
 	}
 }
 
+// A command built word by word from strings and bytes (as the AOF
+// rewrite builds SET and PEXPIREAT) is the same bytes AppendCommand
+// writes, and a bulk reply is the same encoding.
+func TestAppendBulkBuildsCommands(t *testing.T) {
+	key, val := "k\r\n", []byte("binary\x00value")
+	got := AppendArrayHeader(nil, 3)
+	got = AppendBulk(got, "SET")
+	got = AppendBulk(got, key)
+	got = AppendBulk(got, val)
+	if want := AppendCommand(nil, []byte("SET"), []byte(key), val); string(got) != string(want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	var w Writer
+	w.BulkString(key)
+	w.Bulk(val)
+	if want := string(AppendBulk(AppendBulk(nil, key), val)); string(w.B) != want {
+		t.Fatalf("replies %q, want %q", w.B, want)
+	}
+	if allocs := testing.AllocsPerRun(100, func() {
+		got = AppendBulk(AppendBulk(AppendArrayHeader(got[:0], 2), key), val)
+	}); allocs != 0 {
+		t.Fatalf("%v allocations into a buffer with room", allocs)
+	}
+}
+
 // Writing a typical reply into a reused buffer allocates nothing.
 func TestWriterAllocatesNothing(t *testing.T) {
 	for _, proto := range []int{2, 3} {
@@ -159,6 +184,22 @@ func TestWriterAllocatesNothing(t *testing.T) {
 		})
 		if allocs != 0 {
 			t.Errorf("RESP%d: %v allocations, want 0", proto, allocs)
+		}
+	}
+}
+
+// TestAppendD2String pins Redis 7.0's d2string (the values are what
+// redis-server stores in a sorted set's listpack).
+func TestAppendD2String(t *testing.T) {
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{{1, "1"}, {-3, "-3"}, {1.5, "1.5"}, {0.1, "0.10000000000000001"}, {1e20, "1e+20"}, {1e17, "100000000000000000"}, {1 << 62, "4611686018427387904"},
+		{math.Nextafter(1<<62, math.Inf(1)), "4.6116860184273889e+18"}, {1000000000000000.5, "1000000000000000.5"},
+		{4503599627370496, "4503599627370496"}, {0, "0"}, {math.Copysign(0, -1), "-0"},
+		{math.Inf(1), "inf"}, {math.Inf(-1), "-inf"}, {-(1 << 62), "-4611686018427387904"}, {3.14159, "3.1415899999999999"}, {1e-7, "9.9999999999999995e-08"}} {
+		if got := string(AppendD2String(nil, tt.f)); got != tt.want {
+			t.Errorf("%v: %s, want %s", tt.f, got, tt.want)
 		}
 	}
 }

@@ -185,3 +185,16 @@ func (cmd *Command) Keys(argc int) []int {
 	}
 	return pos
 }
+
+// ReplyHelp is Redis's addReplyHelp, the reply to "<command> HELP": a
+// status line naming the command as the client typed it (upper-cased),
+// then lines (each subcommand and its description), then HELP itself.
+func ReplyHelp(c *Client, lines ...string) {
+	c.W.Array(len(lines) + 3)
+	c.W.SimpleString(strings.ToUpper(string(c.Args[0])) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+	for _, l := range lines {
+		c.W.SimpleString(l)
+	}
+	c.W.SimpleString("HELP")
+	c.W.SimpleString("    Prints this help.")
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"sort"
 	"strings"
 
@@ -144,4 +145,52 @@ func (s *Server) configResetStat(c *Client) {
 		s.layers.stats.ResetStats()
 	}
 	c.OK()
+}
+
+// ParseMemory reads a memory value ("100", "1k", "64mb", "1GB") exactly
+// as Redis 7.0's memtoull does, for CONFIG SET and the configuration file
+// alike: digits, then an optional unit in any case: b, k (1000), kb
+// (1024), m, mb, g, gb. A sign, a space, a fraction or another unit is
+// not a memory value, and neither are 128 digits or more. What Redis 7.0
+// accepts is kept too: no digits count as zero ("", "kb"), digits past
+// 2^64-1 read as 2^64-1 (strtoull saturates), and the unit's product
+// wraps around 2^64 as C's unsigned arithmetic does ("17179869184gb" is
+// 0). Each option then checks its own range.
+func ParseMemory(s string) (uint64, bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	var mul uint64
+	switch strings.ToLower(s[i:]) {
+	case "", "b":
+		mul = 1
+	case "k":
+		mul = 1000
+	case "kb":
+		mul = 1 << 10
+	case "m":
+		mul = 1000 * 1000
+	case "mb":
+		mul = 1 << 20
+	case "g":
+		mul = 1000 * 1000 * 1000
+	case "gb":
+		mul = 1 << 30
+	default:
+		return 0, false
+	}
+	if i >= 128 { // memtoull copies the digits into a 128-byte buffer
+		return 0, false
+	}
+	var n uint64
+	for _, c := range []byte(s[:i]) {
+		d := uint64(c - '0')
+		if n > (math.MaxUint64-d)/10 {
+			n = math.MaxUint64
+			break
+		}
+		n = n*10 + d
+	}
+	return n * mul, true
 }

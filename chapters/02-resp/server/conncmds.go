@@ -2,10 +2,10 @@ package server
 
 import (
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/gocache/gocache/chapters/02-resp/glob"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // addConnectionCommands installs the commands every chapter's server has:
@@ -50,8 +50,8 @@ func hello(c *Client) {
 	ver := 0
 	next := 1
 	if len(args) >= 2 {
-		v, err := strconv.ParseInt(string(args[1]), 10, 64)
-		if err != nil || strconv.FormatInt(v, 10) != string(args[1]) { // Redis's strict string2ll: no "+3", no "03"
+		v, ok := resp.ParseInt(args[1]) // Redis's strict string2ll: no "+3", no "03"
+		if !ok {
 			c.Error("ERR Protocol version is not an integer or out of range")
 			return
 		}

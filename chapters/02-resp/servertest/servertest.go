@@ -301,6 +301,20 @@ func (p *Pair) SameSequences(seqs [][][]string) {
 	}
 }
 
+// Text is a reply as redis-cli shows a simple one, for tests that compare
+// values: the string, the integer, "(nil)", or "(error) " and the message.
+func Text(v resp.Value) string {
+	switch {
+	case v.Null:
+		return "(nil)"
+	case v.Kind == resp.KindError:
+		return "(error) " + string(v.Str)
+	case v.Kind == resp.KindInt:
+		return strconv.FormatInt(v.Int, 10)
+	}
+	return string(v.Str)
+}
+
 // CompareCommandDocs checks COMMAND DOCS for every command and subcommand
 // gocache lists (COMMAND LIST) against real Redis, in RESP2 and RESP3, byte
 // for byte. Redis lists a container's subcommands in the order of a hash

@@ -39,9 +39,6 @@ func (ca *Cache) PeekRead(c *server.Client, key []byte) *keyspace.Entry {
 	return ca.peekRead(c, key)
 }
 
-// ParseInt reads a decimal int64 exactly as Redis's string2ll.
-func ParseInt(b []byte) (int64, bool) { return parseInt(b) }
-
 // Eq compares an argument with a lowercase word, ignoring ASCII case.
 func Eq(arg []byte, word string) bool { return eq(arg, word) }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/glob"
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 )
@@ -102,7 +103,7 @@ func (ca *Cache) expire(c *server.Client, basetime, unit int64) {
 	if !ok {
 		return
 	}
-	when, ok := parseInt(c.Args[2])
+	when, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(errNotInt)
 		return
@@ -176,7 +177,7 @@ func (ca *Cache) persist(c *server.Client) {
 // SELECT index: later commands of this client use that database. The
 // AOF needs no SELECT from here: propagation carries the index.
 func (ca *Cache) selectDB(c *server.Client) {
-	id, ok := parseInt(c.Args[1])
+	id, ok := resp.ParseInt(c.Args[1])
 	if !ok {
 		c.Error(errNotInt)
 		return
@@ -250,7 +251,7 @@ func (ca *Cache) scan(c *server.Client) {
 		more := len(c.Args)-i >= 2
 		switch {
 		case eq(c.Args[i], "count") && more:
-			n, ok := parseInt(c.Args[i+1])
+			n, ok := resp.ParseInt(c.Args[i+1])
 			if !ok || n > math.MaxInt32 {
 				if !ok {
 					c.Error(errNotInt)

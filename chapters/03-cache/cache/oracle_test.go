@@ -71,6 +71,12 @@ func TestRepliesMatchRedis(t *testing.T) {
 			{"INCRBY", "n", "01"}, {"INCRBY", "n", "-0"}, {"INCRBY", "n", "1 "}, {"INCRBY", "n", "99999999999999999999"},
 			{"INCR"}, {"INCR", "a", "b"}, {"INCRBY", "n"}, {"DECRBY", "n", "1", "2"},
 		}},
+		{"string2ll", [][]string{
+			{"INCRBY", "n", " 1"}, {"INCRBY", "n", "\t1"}, {"INCRBY", "n", "1\x00"}, {"INCRBY", "n", "007"},
+			{"INCRBY", "n", "-01"}, {"INCRBY", "n", "--1"}, {"INCRBY", "n", "1e3"}, {"INCRBY", "n", "-9223372036854775809"},
+			{"INCRBY", "n", "-09223372036854775808"}, {"EXPIRE", "n", "+10"}, {"SET", "n", "+1"}, {"INCR", "n"},
+			{"SET", "n", "00"}, {"DECR", "n"}, {"SELECT", "01"}, {"SELECT", "+1"}, {"HELLO", "+3"}, {"HELLO", "03"},
+		}},
 		{"incr limits", [][]string{
 			{"SET", "n", "9223372036854775806"}, {"INCR", "n"}, {"INCR", "n"}, {"GET", "n"},
 			{"SET", "n", "-9223372036854775807"}, {"DECR", "n"}, {"DECR", "n"},

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 )
@@ -166,7 +167,7 @@ func (ca *Cache) setExpiry(c *server.Client, o *setOptions) (int64, bool) {
 // replying the error itself: arg counts seconds or milliseconds, from
 // now (relative) or from the epoch.
 func (ca *Cache) ExpireMillis(c *server.Client, arg []byte, seconds, relative bool) (int64, bool) {
-	ms, ok := parseInt(arg)
+	ms, ok := resp.ParseInt(arg)
 	if !ok {
 		c.Error(errNotInt)
 		return 0, false
@@ -223,7 +224,7 @@ func (ca *Cache) mset(c *server.Client) {
 
 // INCRBY key increment
 func (ca *Cache) incrby(c *server.Client) {
-	n, ok := parseInt(c.Args[2])
+	n, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(errNotInt)
 		return
@@ -233,7 +234,7 @@ func (ca *Cache) incrby(c *server.Client) {
 
 // DECRBY key decrement: negating the smallest int64 would overflow.
 func (ca *Cache) decrby(c *server.Client) {
-	n, ok := parseInt(c.Args[2])
+	n, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(errNotInt)
 		return
@@ -259,7 +260,7 @@ func (ca *Cache) incrDecr(c *server.Client, by int64) {
 			c.Error(errWrongType)
 			return
 		}
-		if v, ok = parseInt(b); !ok {
+		if v, ok = resp.ParseInt(b); !ok {
 			c.Error(errNotInt)
 			return
 		}
@@ -318,48 +319,6 @@ func (ca *Cache) strlen(c *server.Client) {
 		return
 	}
 	c.W.Int(int64(len(b)))
-}
-
-// parseInt reads a decimal int64 exactly as Redis's string2ll: no
-// spaces, no '+', no leading zeros, no "-0", at most 20 bytes.
-func parseInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) >= 21 {
-		return 0, false
-	}
-	if len(b) == 1 && b[0] == '0' {
-		return 0, true
-	}
-	neg := b[0] == '-'
-	if neg {
-		b = b[1:]
-		if len(b) == 0 {
-			return 0, false
-		}
-	}
-	if b[0] < '1' || b[0] > '9' {
-		return 0, false
-	}
-	var v uint64
-	for _, ch := range b {
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		d := uint64(ch - '0')
-		if v > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
-	}
-	if neg {
-		if v > 1<<63 {
-			return 0, false
-		}
-		return -int64(v), true
-	}
-	if v > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(v), true
 }
 
 // eq compares an argument with a lowercase word, ignoring ASCII case.

@@ -1,6 +1,6 @@
-// Package keyspace is one Redis database: a hash table from binary-safe
-// keys to entries, with Redis's incremental rehashing, SCAN cursor,
-// lazy and active expiry, and observers that hear of every change.
+// Package keyspace is one Redis database: a hash table (package dict)
+// from binary-safe keys to entries, with lazy and active expiry, and
+// observers that hear of every change.
 //
 // A DB is owned by one goroutine (the event loop) and has no locks.
 // Times are unix milliseconds passed in by the caller, so tests need no
@@ -8,18 +8,9 @@
 package keyspace
 
 import (
-	"hash/maphash"
-	"math/rand/v2"
 	"unsafe"
-)
 
-// chunkSize entries make one slab chunk: 56 KiB, exactly 7 pages. A
-// chunk above 32 KiB is a "large" Go object, with no 8-byte malloc
-// header that would round a smaller chunk up to the next size class.
-const (
-	chunkShift = 10
-	chunkSize  = 1 << chunkShift
-	chunkMask  = chunkSize - 1
+	"github.com/gocache/gocache/chapters/03-cache/dict"
 )
 
 // DB is one database. The zero value is an empty database ready to use.
@@ -41,21 +32,11 @@ type DB struct {
 	obs   *Observers // shared by the server's databases; nil for a lone DB
 }
 
-// contents are a database's keys: the slab, the hash tables and the
-// list of keys with a time to live.
+// contents are a database's keys: the hash table, whose slab of entries
+// names each key by a slot number, and the list of keys with a time to
+// live.
 type contents struct {
-	seed maphash.Seed
-	ht   [2][]uint32 // buckets: slot+1 of the first entry of the chain; 0 = empty
-	used [2]int      // entries in each table
-	// While rehashing, buckets of ht[0] below rehashIdx have moved to
-	// ht[1]; new keys go to ht[1].
-	rehashing bool
-	rehashIdx int
-	paused    int // > 0 during Scan callbacks: no rehash steps
-
-	chunks []*[chunkSize]Entry // the slab
-	slots  uint32              // slots handed out so far
-	free   uint32              // slot+1 of the first free slot; free slots chain through next
+	keys dict.Table[Entry, *Entry]
 
 	vol     []uint32 // slots of keys with a time to live (may list stale slots, see listedBit)
 	volNext int      // ActiveExpire's position in vol
@@ -67,46 +48,18 @@ func New() *DB { return &DB{} }
 
 // Len is the number of keys, including expired keys not removed yet (as
 // Redis's DBSIZE).
-func (db *DB) Len() int { return db.used[0] + db.used[1] }
+func (db *DB) Len() int { return db.keys.Len() }
 
 // Expires is the number of keys with a time to live.
 func (db *DB) Expires() int { return db.expires }
 
-func (db *DB) entry(slot uint32) *Entry {
-	return &db.chunks[slot>>chunkShift][slot&chunkMask]
-}
-
-func (db *DB) hash(key []byte) uint64 { return maphash.Bytes(db.seed, key) }
+func (db *DB) entry(slot uint32) *Entry { return db.keys.Entry(slot) }
 
 // keyBytes views a string as bytes without copying; only for reading.
 func keyBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
-// find returns the entry for key and its slot, or nil. It does one
-// rehash step first, like dict.c's lookups, so a table that is resizing
-// finishes within a bounded number of operations.
-func (db *DB) find(key []byte) (*Entry, uint32) {
-	if db.Len() == 0 {
-		return nil, 0
-	}
-	if db.rehashing && db.paused == 0 {
-		db.rehash(1)
-	}
-	h := db.hash(key)
-	for t := 0; t < 2; t++ {
-		b := db.ht[t]
-		for s := b[h&uint64(len(b)-1)]; s != 0; {
-			e := db.entry(s - 1)
-			if e.Key == string(key) {
-				return e, s - 1
-			}
-			s = e.next
-		}
-		if !db.rehashing {
-			break
-		}
-	}
-	return nil, 0
-}
+// find returns the entry for key and its slot, or nil.
+func (db *DB) find(key []byte) (*Entry, uint32) { return db.keys.Find(key) }
 
 // Lookup returns the entry for key for reading, or nil. A key whose time
 // to live has passed is removed (lazy expiry) and reported as absent.
@@ -216,7 +169,7 @@ func (db *DB) Delete(key []byte, now int64) bool {
 		return false
 	}
 	db.beforeWrite(key, e)
-	db.removeSlot(slot, db.hash(key))
+	db.removeSlot(slot)
 	return true
 }
 
@@ -230,21 +183,21 @@ func (db *DB) Remove(e *Entry) {
 		return
 	}
 	db.beforeWrite(key, e)
-	db.removeSlot(slot, db.hash(key))
+	db.removeSlot(slot)
 }
 
 // expire removes an entry whose time to live has passed.
 func (db *DB) expire(slot uint32, e *Entry) {
 	key := e.Key
 	db.beforeWrite(keyBytes(key), e)
-	db.removeSlot(slot, db.hash(keyBytes(key)))
+	db.removeSlot(slot)
 	db.obs.expired(db.index, key)
 }
 
 // Flush removes every key. Memory is left to the garbage collector.
 func (db *DB) Flush() {
 	db.obs.flushing(db.index)
-	db.contents = contents{seed: db.seed}
+	db.contents = contents{}
 }
 
 // Swap exchanges the keys of db and other (Redis's SWAPDB), then tells
@@ -257,125 +210,49 @@ func (db *DB) Swap(other *DB) {
 
 // insert adds a new key (absent by contract) and returns its entry.
 func (db *DB) insert(key []byte) *Entry {
-	if db.ht[0] == nil {
-		db.seed = maphash.MakeSeed()
-		db.ht[0] = make([]uint32, 4)
-	}
-	db.expandIfNeeded()
-	slot := db.allocSlot()
-	e := db.entry(slot)
-	e.Key = string(key)
+	e, _ := db.keys.Insert(string(key))
 	e.Mark = db.NewMark
-	t := 0
-	if db.rehashing {
-		t = 1
-	}
-	b := db.ht[t]
-	i := db.hash(key) & uint64(len(b)-1)
-	e.next = b[i]
-	b[i] = slot + 1
-	db.used[t]++
 	return e
 }
 
-// allocSlot takes a slot from the free list, or a new one from the slab.
-func (db *DB) allocSlot() uint32 {
-	if db.free != 0 {
-		slot := db.free - 1
-		e := db.entry(slot)
-		db.free = e.next
-		e.next = 0
-		return slot
+// removeSlot removes the key in slot and clears its entry. The listed
+// flag belongs to the slot, not the key, and stays (see listedBit).
+func (db *DB) removeSlot(slot uint32) {
+	e := db.entry(slot)
+	if e.ExpireAt != 0 {
+		db.expires--
 	}
-	slot := db.slots
-	if slot>>chunkShift == uint32(len(db.chunks)) {
-		db.chunks = append(db.chunks, new([chunkSize]Entry))
-	}
-	db.slots++
-	return slot
+	db.keys.Remove(slot)
+	*e = Entry{next: e.next, meta: e.meta & listedBit}
 }
 
-// removeSlot unlinks the entry in slot (whose key hashes to h) from its
-// chain, clears it and puts the slot on the free list.
-func (db *DB) removeSlot(slot uint32, h uint64) {
-	for t := 0; t < 2; t++ {
-		b := db.ht[t]
-		if len(b) == 0 {
-			continue
-		}
-		link := &b[h&uint64(len(b)-1)]
-		for *link != 0 && *link != slot+1 {
-			link = &db.entry(*link - 1).next
-		}
-		if *link == 0 {
-			continue
-		}
-		e := db.entry(slot)
-		*link = e.next
-		db.used[t]--
-		if e.ExpireAt != 0 {
-			db.expires--
-		}
-		*e = Entry{next: db.free, meta: e.meta & listedBit}
-		db.free = slot + 1
-		db.shrinkIfNeeded()
-		return
-	}
-	panic("keyspace: removing an entry that is not linked")
+// Rehash moves up to n buckets of a table that is resizing and reports
+// whether the resize goes on (see dict.Table.Rehash). Operations move
+// one bucket each; a timer may call Rehash with more to finish sooner
+// while the server is idle (Redis's activerehashing).
+func (db *DB) Rehash(n int) bool { return db.keys.Rehash(n) }
+
+// Scan calls fn for the entries of some buckets, starting at cursor, and
+// returns the cursor for the next call; 0 means the scan is complete. It
+// stops after about count entries, with Redis's cursor and its promise:
+// every key present during the whole scan is returned at least once,
+// however the table grows or shrinks between calls (see dict.Table.Scan).
+//
+// fn must not insert or remove keys; it may look keys up (rehashing is
+// paused during the call).
+func (db *DB) Scan(cursor uint64, count int, fn func(e *Entry)) uint64 {
+	return db.keys.Scan(cursor, count, fn)
 }
 
 // RandomEntry returns a key chosen at random, or nil when the DB is
 // empty. Expired keys met on the way are removed, as Redis's RANDOMKEY
 // does; each such step removes a key, so the loop ends.
 func (db *DB) RandomEntry(now int64) *Entry {
-	for db.Len() > 0 {
-		e, slot := db.randomSlot()
-		if !e.IsExpired(now) {
+	for {
+		e, slot := db.keys.Random()
+		if e == nil || !e.IsExpired(now) {
 			return e
 		}
 		db.expire(slot, e)
-	}
-	return nil
-}
-
-// randomSlot picks a random occupied slot. Picking from the slab is fair
-// (every key equally likely); when the slab is mostly free slots it
-// falls back to dict.c's way: a random non-empty bucket, then a random
-// entry of its chain.
-func (db *DB) randomSlot() (*Entry, uint32) {
-	for try := 0; try < 8; try++ {
-		slot := rand.Uint32N(db.slots)
-		if e := db.entry(slot); e.Value != nil {
-			return e, slot
-		}
-	}
-	if db.rehashing && db.paused == 0 {
-		db.rehash(1)
-	}
-	for {
-		var s uint32
-		if db.rehashing {
-			// ht[0] below rehashIdx is empty.
-			n := len(db.ht[0]) - db.rehashIdx + len(db.ht[1])
-			i := db.rehashIdx + rand.IntN(n)
-			if i < len(db.ht[0]) {
-				s = db.ht[0][i]
-			} else {
-				s = db.ht[1][i-len(db.ht[0])]
-			}
-		} else {
-			s = db.ht[0][rand.IntN(len(db.ht[0]))]
-		}
-		if s == 0 {
-			continue
-		}
-		n := 0
-		for c := s; c != 0; c = db.entry(c - 1).next {
-			n++
-		}
-		for k := rand.IntN(n); k > 0; k-- {
-			s = db.entry(s - 1).next
-		}
-		return db.entry(s - 1), s - 1
 	}
 }

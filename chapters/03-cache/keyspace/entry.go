@@ -2,9 +2,9 @@ package keyspace
 
 import "unsafe"
 
-// Entry is one key of a DB. Entries live in fixed-size chunks owned by
-// the DB (a slab), so an entry costs no allocation of its own and the
-// hash table links entries by slot number instead of by pointer.
+// Entry is one key of a DB. Entries live in the slab of the DB's hash
+// table (a dict.Table), so an entry costs no allocation of its own and
+// the table links entries by slot number instead of by pointer.
 //
 // A *Entry returned by a DB method stays valid until the next call that
 // can remove or insert a key (Set, SetString, Delete, Remove, Flush, a
@@ -25,9 +25,14 @@ type Entry struct {
 	LRU      uint32 // access clock (LRUClock) or LFU data, for eviction and OBJECT
 	Mark     uint32 // belongs to the AOF rewrite; DB.NewMark for new keys, never read here
 
-	next uint32 // slot+1 of the next entry in the bucket chain (or the free list); 0 ends it
+	next uint32 // the table's link (see DictLink)
 	meta uint32 // string length, grown flag, listed flag: see the constants below
 }
+
+// DictLink gives the DB's dict.Table the key and the link it chains the
+// entry with (slot+1 of the next entry in the bucket, or of the next
+// free slot). Only the table uses it.
+func (e *Entry) DictLink() (key *string, next *uint32) { return &e.Key, &e.next }
 
 const (
 	// lenMask keeps the string length in meta's low 30 bits: enough for

@@ -49,22 +49,8 @@ func (db *DB) clearTTL(e *Entry) {
 	}
 }
 
-// slotOf finds the slot of a linked entry by walking its chain.
-func (db *DB) slotOf(e *Entry) uint32 {
-	h := db.hash(keyBytes(e.Key))
-	for t := 0; t < 2; t++ {
-		b := db.ht[t]
-		if len(b) == 0 {
-			continue
-		}
-		for s := b[h&uint64(len(b)-1)]; s != 0; s = db.entry(s - 1).next {
-			if db.entry(s-1) == e {
-				return s - 1
-			}
-		}
-	}
-	panic("keyspace: entry is not in this DB")
-}
+// slotOf finds the slot of a linked entry.
+func (db *DB) slotOf(e *Entry) uint32 { return db.keys.Slot(e) }
 
 // unlist removes vol[i] (swapping in the last element).
 func (db *DB) unlist(i int) {

@@ -156,7 +156,7 @@ func writeAOF(dir string, n int) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
+	w.Write(resp.AppendCommand(nil, []byte("SELECT"), []byte("0")))
 	var b []byte
 	for i := 0; i < n; i++ {
 		b = resp.AppendCommand(b[:0], []byte("SET"), fmt.Appendf(nil, "key:%d", i), fmt.Appendf(nil, "value-%d-xxxxxxxxxxxxxxxx", i))

@@ -3,7 +3,6 @@ package rewrite
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -56,9 +55,12 @@ func (cfg *Config) setPercentage(v string) error {
 }
 
 func (cfg *Config) setMinSize(v string) error {
-	n, ok := ParseMemory(v)
-	if !ok || n > 1<<63-1 {
+	n, ok := server.ParseMemory(v)
+	if !ok {
 		return errors.New("argument must be a memory value")
+	}
+	if n > 1<<63-1 { // an off_t in Redis
+		return errors.New("argument must be between 0 and 9223372036854775807 inclusive")
 	}
 	cfg.MinSize = int64(n)
 	return nil
@@ -75,29 +77,4 @@ func (r *Rewriter) registerConfig() {
 			Get: func() string { return strconv.FormatInt(r.cfg.MinSize, 10) },
 			Set: r.cfg.setMinSize},
 	)
-}
-
-// ParseMemory is Redis's memtoull: a number of bytes with an optional
-// unit, in any case: b, k (1000), kb (1024), m, mb, g, gb.
-func ParseMemory(s string) (uint64, bool) {
-	lower := strings.ToLower(s)
-	units := []struct {
-		suffix string
-		mul    uint64
-	}{{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"b", 1}, {"k", 1000}, {"m", 1000 * 1000}, {"g", 1000 * 1000 * 1000}}
-	mul := uint64(1)
-	for _, u := range units {
-		if strings.HasSuffix(lower, u.suffix) {
-			lower, mul = lower[:len(lower)-len(u.suffix)], u.mul
-			break
-		}
-	}
-	if lower == "" || strings.ContainsAny(lower, "+- ") {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(lower, 10, 64)
-	if err != nil || (mul > 1 && n > (1<<64-1)/mul) {
-		return 0, false
-	}
-	return n * mul, true
 }

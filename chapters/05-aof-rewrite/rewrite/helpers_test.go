@@ -15,6 +15,7 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/aof"
@@ -186,13 +187,7 @@ func dial(t testing.TB, addr string) *client {
 	return &client{conn: conn, r: resp.NewReplyReader(conn), w: bufio.NewWriter(conn)}
 }
 
-func (c *client) send(args ...string) {
-	b := make([][]byte, len(args))
-	for i, a := range args {
-		b[i] = []byte(a)
-	}
-	c.w.Write(resp.AppendCommand(nil, b...))
-}
+func (c *client) send(args ...string) { c.w.Write(servertest.Command(args...)) }
 
 func (c *client) read() (resp.Value, error) {
 	if err := c.w.Flush(); err != nil {
@@ -211,19 +206,7 @@ func (c *client) do(t testing.TB, args ...string) string {
 	if err != nil {
 		t.Fatalf("%v: %v", args, err)
 	}
-	return text(v)
-}
-
-func text(v resp.Value) string {
-	switch {
-	case v.Null:
-		return "(nil)"
-	case v.Kind == '-':
-		return "(error) " + string(v.Str)
-	case v.Kind == ':':
-		return strconv.FormatInt(v.Int, 10)
-	}
-	return string(v.Str)
+	return servertest.Text(v)
 }
 
 // pipeline sends many commands and checks that none failed.

@@ -330,19 +330,19 @@ func TestAutoRewrite(t *testing.T) {
 	}
 }
 
-func TestParseMemory(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want uint64
-		ok   bool
-	}{
-		{"64mb", 64 << 20, true}, {"64MB", 64 << 20, true}, {"1k", 1000, true}, {"1kb", 1024, true},
-		{"7", 7, true}, {"2g", 2e9, true}, {"1gb", 1 << 30, true}, {"10b", 10, true},
-		{"", 0, false}, {"mb", 0, false}, {"-1", 0, false}, {"1.5mb", 0, false}, {"1tb", 0, false},
+// TestMinSizeMatchesRedis sets auto-aof-rewrite-min-size on chapter 05's
+// server and on redis-server to the same values, good and bad, and
+// compares the replies and the value CONFIG GET reads back.
+func TestMinSizeMatchesRedis(t *testing.T) {
+	redisAddr := servertest.StartRedis(t)
+	n := start(t, t.TempDir(), aof.No, Defaults(), nil)
+	p := servertest.DialPair(t, n.addr, redisAddr)
+	for _, v := range []string{
+		"64mb", "64MB", "1k", "1kb", "1Kb", "7", "2g", "1gb", "10b", "007", "", "mb", "k",
+		"-1", "+1", " 1", "1 ", "1.5mb", "1tb", "1kbb",
+		"9223372036854775807", "9223372036854775808", "18446744073709551616", "17179869184gb", "8589934592gb",
 	} {
-		got, ok := ParseMemory(tc.in)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("ParseMemory(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
+		p.Same("CONFIG", "SET", "auto-aof-rewrite-min-size", v)
+		p.Same("CONFIG", "GET", "auto-aof-rewrite-min-size")
 	}
 }

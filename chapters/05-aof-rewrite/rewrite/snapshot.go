@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 )
 
@@ -189,14 +190,17 @@ func (s *snapshot) write(db int, e *keyspace.Entry) {
 		return
 	}
 	if db != s.sel {
-		s.buf = append(s.buf, "*2\r\n$6\r\nSELECT\r\n"...)
-		s.buf = appendBulk(s.buf, strconv.AppendInt(nil, int64(db), 10))
+		var n [20]byte
+		s.buf = resp.AppendArrayHeader(s.buf, 2)
+		s.buf = resp.AppendBulk(s.buf, "SELECT")
+		s.buf = resp.AppendBulk(s.buf, strconv.AppendInt(n[:0], int64(db), 10))
 		s.sel = db
 	}
 	if v, ok := e.Bytes(); ok {
-		s.buf = append(s.buf, "*3\r\n$3\r\nSET\r\n"...)
-		s.buf = appendBulkString(s.buf, e.Key)
-		s.buf = appendBulk(s.buf, v)
+		s.buf = resp.AppendArrayHeader(s.buf, 3)
+		s.buf = resp.AppendBulk(s.buf, "SET")
+		s.buf = resp.AppendBulk(s.buf, e.Key)
+		s.buf = resp.AppendBulk(s.buf, v)
 	} else {
 		var err error
 		if s.buf, err = s.enc(s.buf, e.Key, e.Value); err != nil {
@@ -205,37 +209,11 @@ func (s *snapshot) write(db int, e *keyspace.Entry) {
 		}
 	}
 	if e.ExpireAt != 0 {
-		s.buf = append(s.buf, "*3\r\n$9\r\nPEXPIREAT\r\n"...)
-		s.buf = appendBulkString(s.buf, e.Key)
 		var n [20]byte
-		s.buf = appendBulk(s.buf, strconv.AppendInt(n[:0], e.ExpireAt, 10))
+		s.buf = resp.AppendArrayHeader(s.buf, 3)
+		s.buf = resp.AppendBulk(s.buf, "PEXPIREAT")
+		s.buf = resp.AppendBulk(s.buf, e.Key)
+		s.buf = resp.AppendBulk(s.buf, strconv.AppendInt(n[:0], e.ExpireAt, 10))
 	}
 	s.keys++
-}
-
-// AppendBulk appends b as a RESP bulk string; encoders for other types
-// build their commands with it.
-func AppendBulk(dst, b []byte) []byte { return appendBulk(dst, b) }
-
-// AppendArrayHeader appends "*n\r\n", the start of a command of n words.
-func AppendArrayHeader(dst []byte, n int) []byte {
-	dst = append(dst, '*')
-	dst = strconv.AppendInt(dst, int64(n), 10)
-	return append(dst, '\r', '\n')
-}
-
-func appendBulk(dst, b []byte) []byte {
-	dst = append(dst, '$')
-	dst = strconv.AppendInt(dst, int64(len(b)), 10)
-	dst = append(dst, '\r', '\n')
-	dst = append(dst, b...)
-	return append(dst, '\r', '\n')
-}
-
-func appendBulkString(dst []byte, s string) []byte {
-	dst = append(dst, '$')
-	dst = strconv.AppendInt(dst, int64(len(s)), 10)
-	dst = append(dst, '\r', '\n')
-	dst = append(dst, s...)
-	return append(dst, '\r', '\n')
 }

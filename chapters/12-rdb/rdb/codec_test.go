@@ -3,9 +3,7 @@ package rdb
 import (
 	"bytes"
 	"encoding/hex"
-	"math"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -75,17 +73,6 @@ func TestLZFCompressesAsLiblzf(t *testing.T) {
 	}
 }
 
-func TestParseCanonicalInt(t *testing.T) {
-	for s, want := range map[string]bool{"0": true, "-1": true, "9223372036854775807": true, "-9223372036854775808": true,
-		"9223372036854775808": false, "-9223372036854775809": false, "18446744073709551616": false, "": false, "-": false,
-		"-0": false, "01": false, "+1": false, " 1": false, "1a": false, "99999999999999999999": false} {
-		v, ok := parseCanonicalInt([]byte(s))
-		if ok != want || ok && strconv.FormatInt(v, 10) != s {
-			t.Errorf("%q: %d %v", s, v, ok)
-		}
-	}
-}
-
 func TestListpackEntryEncodings(t *testing.T) {
 	// Entry bytes as listpack.c encodes them (encoding, data, backlen).
 	tests := []struct {
@@ -131,19 +118,6 @@ func TestBacklenSizes(t *testing.T) {
 	}{{1, "01"}, {127, "7f"}, {128, "0180"}, {16383, "7fff"}, {16384, "018080"}} {
 		if got := hex.EncodeToString(lpAppendBacklen(nil, tt.l)); got != tt.want {
 			t.Errorf("backlen %d = %s, want %s", tt.l, got, tt.want)
-		}
-	}
-}
-
-func TestFormatScoreLikeD2string(t *testing.T) {
-	for _, tt := range []struct {
-		f    float64
-		want string
-	}{{1, "1"}, {-3, "-3"}, {1.5, "1.5"}, {0.1, "0.10000000000000001"}, {1e20, "1e+20"}, {1e17, "100000000000000000"}, {1 << 62, "4611686018427387904"},
-		{math.Nextafter(1<<62, math.Inf(1)), "4.6116860184273889e+18"}, {1000000000000000.5, "1000000000000000.5"},
-		{4503599627370496, "4503599627370496"}, {3.14159, "3.1415899999999999"}, {1e-7, "9.9999999999999995e-08"}} {
-		if got := string(formatScore(tt.f)); got != tt.want {
-			t.Errorf("%v: %s, want %s", tt.f, got, tt.want)
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // Options are the redis.conf settings that decide how a value is laid out
@@ -204,7 +206,7 @@ var errClosed = errors.New("rdb: encoder closed")
 // least 4 bytes; any other as a length and the bytes.
 func (e *Encoder) appendString(dst, s []byte) []byte {
 	if len(s) <= 11 {
-		if v, ok := parseCanonicalInt(s); ok {
+		if v, ok := resp.ParseInt(s); ok {
 			switch {
 			case v >= math.MinInt8 && v <= math.MaxInt8:
 				return append(dst, lenSpec<<6|encInt8, byte(v))
@@ -278,7 +280,7 @@ func (e *Encoder) appendValue(dst []byte, v Value) (byte, []byte) {
 		}) {
 			flat := make([][]byte, 0, 2*len(v))
 			for _, s := range sorted {
-				flat = append(flat, s.Member, formatScore(s.Score))
+				flat = append(flat, s.Member, resp.AppendD2String(nil, s.Score))
 			}
 			return typeZSetListpack, e.appendString(dst, buildListpack(flat))
 		}
@@ -302,7 +304,7 @@ func intsetMembers(s Set, max int) ([]int64, bool) {
 	}
 	ints := make([]int64, len(s))
 	for i, m := range s {
-		v, ok := parseCanonicalInt(m)
+		v, ok := resp.ParseInt(m)
 		if !ok {
 			return nil, false
 		}
@@ -320,30 +322,6 @@ func compareScored(a, b Scored) int {
 		return 1
 	}
 	return bytes.Compare(a.Member, b.Member)
-}
-
-// formatScore writes a score as Redis 7.0's d2string: an integral value
-// of magnitude up to 2^62 (double2ll's safe range) as an integer, others
-// with %.17g.
-func formatScore(f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return []byte("nan")
-	case math.IsInf(f, 1):
-		return []byte("inf")
-	case math.IsInf(f, -1):
-		return []byte("-inf")
-	case f == 0:
-		if math.Signbit(f) {
-			return []byte("-0")
-		}
-		return []byte("0")
-	case f >= -(1<<62) && f <= 1<<62 && f == math.Trunc(f):
-		return strconv.AppendInt(nil, int64(f), 10)
-	}
-	// C's "%.17g": Go's 'g' with precision 17 picks the same digits, the
-	// same switch to an exponent and the same two-digit exponent.
-	return strconv.AppendFloat(nil, f, 'g', 17, 64)
 }
 
 // quicklistNode is one node of a list as Redis 7.0 builds it.

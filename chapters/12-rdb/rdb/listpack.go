@@ -4,8 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
+
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 )
 
 // A listpack (Redis 7's listpack.c) is one allocation holding a sequence
@@ -34,7 +35,7 @@ const (
 // if the string is one in canonical form, else as a string.
 func lpAppendEntry(dst []byte, s []byte) []byte {
 	start := len(dst)
-	if v, ok := parseCanonicalInt(s); ok {
+	if v, ok := resp.ParseInt(s); ok {
 		dst = lpAppendInt(dst, v)
 	} else {
 		switch n := len(s); {
@@ -196,39 +197,4 @@ func lpBacklen(p []byte, size int) (int, error) {
 		return 0, fmt.Errorf("%w: bad backlen", errListpack)
 	}
 	return len(want), nil
-}
-
-// parseCanonicalInt reports whether s is an integer written the way Redis
-// writes one (string2ll and lpStringToInt64): no sign but '-', no leading
-// zeros, no "-0", in int64 range. It is on every string's path, so it
-// does not allocate.
-func parseCanonicalInt(s []byte) (int64, bool) {
-	if len(s) == 0 || len(s) > 20 {
-		return 0, false
-	}
-	if len(s) == 1 && s[0] == '0' {
-		return 0, true
-	}
-	digits := s
-	neg := s[0] == '-'
-	if neg {
-		digits = s[1:]
-	}
-	if len(digits) == 0 || digits[0] < '1' || digits[0] > '9' {
-		return 0, false
-	}
-	var u uint64
-	for _, c := range digits {
-		if c < '0' || c > '9' || u > (math.MaxUint64-uint64(c-'0'))/10 {
-			return 0, false
-		}
-		u = u*10 + uint64(c-'0')
-	}
-	switch {
-	case neg && u <= 1<<63:
-		return int64(-u), true // wraps to MinInt64 for 2^63
-	case !neg && u <= math.MaxInt64:
-		return int64(u), true
-	}
-	return 0, false
 }

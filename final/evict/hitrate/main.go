@@ -26,6 +26,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/final/config"
@@ -256,10 +257,9 @@ func readGet(br *bufio.Reader) (bool, error) {
 // command sends one command and returns its reply as text: a bulk
 // string's contents, or an integer's digits.
 func command(conn net.Conn, br *bufio.Reader, args ...string) (string, error) {
-	var b []byte
-	b = fmt.Appendf(b, "*%d\r\n", len(args))
+	b := resp.AppendArrayHeader(nil, len(args))
 	for _, a := range args {
-		b = fmt.Appendf(b, "$%d\r\n%s\r\n", len(a), a)
+		b = resp.AppendBulk(b, a)
 	}
 	if _, err := conn.Write(b); err != nil {
 		return "", err

@@ -1,34 +1,31 @@
-package keyspace
+package dict
 
 import "math/bits"
-
-// minBuckets is the size of a new table (dict.c's DICT_HT_INITIAL_SIZE).
-const minBuckets = 4
 
 // expandIfNeeded starts doubling the table when it holds as many keys as
 // buckets (load factor 1, as dict.c). The entries move over later, a few
 // buckets per operation, so no single command pays for the whole copy.
-func (db *DB) expandIfNeeded() {
-	if db.rehashing || db.used[0] < len(db.ht[0]) {
+func (t *Table[E, P]) expandIfNeeded() {
+	if t.rehashing || t.used[0] < len(t.ht[0]) {
 		return
 	}
-	db.startRehash(nextPow2(db.used[0] + 1))
+	t.startRehash(nextPow2(t.used[0] + 1))
 }
 
 // shrinkIfNeeded starts shrinking a table that is less than 10% full
-// (Redis's HASHTABLE_MIN_FILL) so an emptied database gives its buckets
+// (Redis's HASHTABLE_MIN_FILL) so an emptied table gives its buckets
 // back and SCAN does not walk empty buckets.
-func (db *DB) shrinkIfNeeded() {
-	if db.rehashing || len(db.ht[0]) <= minBuckets || db.used[0]*10 >= len(db.ht[0]) {
+func (t *Table[E, P]) shrinkIfNeeded() {
+	if t.rehashing || len(t.ht[0]) <= minBuckets || t.used[0]*10 >= len(t.ht[0]) {
 		return
 	}
-	db.startRehash(nextPow2(max(db.used[0], minBuckets)))
+	t.startRehash(nextPow2(max(t.used[0], minBuckets)))
 }
 
-func (db *DB) startRehash(size int) {
-	db.ht[1] = make([]uint32, size)
-	db.rehashing = true
-	db.rehashIdx = 0
+func (t *Table[E, P]) startRehash(size int) {
+	t.ht[1] = make([]uint32, size)
+	t.rehashing = true
+	t.rehashIdx = 0
 }
 
 func nextPow2(n int) int {
@@ -43,46 +40,46 @@ func nextPow2(n int) int {
 // with n = 1; a timer may call it with more to finish sooner while the
 // server is idle (Redis's activerehashing). To bound the time of one
 // call, it gives up after visiting 10*n empty buckets.
-func (db *DB) Rehash(n int) bool {
-	if !db.rehashing {
+func (t *Table[E, P]) Rehash(n int) bool {
+	if !t.rehashing {
 		return false
 	}
-	return db.rehash(n)
+	return t.rehash(n)
 }
 
-func (db *DB) rehash(n int) bool {
+func (t *Table[E, P]) rehash(n int) bool {
 	empty := n * 10
-	old, nw := db.ht[0], db.ht[1]
+	old, nw := t.ht[0], t.ht[1]
 	mask := uint64(len(nw) - 1)
-	for ; n > 0 && db.used[0] > 0; n-- {
-		for old[db.rehashIdx] == 0 {
-			db.rehashIdx++
+	for ; n > 0 && t.used[0] > 0; n-- {
+		for old[t.rehashIdx] == 0 {
+			t.rehashIdx++
 			if empty--; empty == 0 {
 				return true
 			}
 		}
-		for s := old[db.rehashIdx]; s != 0; {
-			e := db.entry(s - 1)
-			next := e.next
-			i := db.hash(keyBytes(e.Key)) & mask
-			e.next = nw[i]
+		for s := old[t.rehashIdx]; s != 0; {
+			key, link := t.Entry(s - 1).DictLink()
+			next := *link
+			i := t.hash(keyBytes(*key)) & mask
+			*link = nw[i]
 			nw[i] = s
-			db.used[0]--
-			db.used[1]++
+			t.used[0]--
+			t.used[1]++
 			s = next
 		}
-		old[db.rehashIdx] = 0
-		db.rehashIdx++
+		old[t.rehashIdx] = 0
+		t.rehashIdx++
 	}
-	if db.used[0] > 0 {
+	if t.used[0] > 0 {
 		return true
 	}
-	db.ht[0], db.ht[1] = nw, nil
-	db.used[0], db.used[1] = db.used[1], 0
-	db.rehashing = false
+	t.ht[0], t.ht[1] = nw, nil
+	t.used[0], t.used[1] = t.used[1], 0
+	t.rehashing = false
 	// Keys deleted while rehashing could not start a shrink; check now.
-	db.shrinkIfNeeded()
-	return db.rehashing
+	t.shrinkIfNeeded()
+	return t.rehashing
 }
 
 // Scan calls fn for the entries of some buckets, starting at cursor, and
@@ -101,23 +98,24 @@ func (db *DB) rehash(n int) bool {
 //
 // fn must not insert or remove keys; it may look keys up (rehashing is
 // paused during the call).
-func (db *DB) Scan(cursor uint64, count int, fn func(e *Entry)) uint64 {
-	if db.Len() == 0 {
+func (t *Table[E, P]) Scan(cursor uint64, count int, fn func(e P)) uint64 {
+	if t.Len() == 0 {
 		return 0
 	}
-	db.paused++
-	defer func() { db.paused-- }()
+	t.paused++
+	defer func() { t.paused-- }()
 	emitted := 0
 	visit := func(s uint32) {
 		for s != 0 {
-			e := db.entry(s - 1)
-			s = e.next
+			e := t.Entry(s - 1)
+			_, next := e.DictLink()
+			s = *next
 			fn(e)
 			emitted++
 		}
 	}
 	for iter := max(count, 1) * 10; ; {
-		cursor = db.scanStep(cursor, visit)
+		cursor = t.scanStep(cursor, visit)
 		iter--
 		if cursor == 0 || iter == 0 || emitted >= count {
 			return cursor
@@ -127,14 +125,14 @@ func (db *DB) Scan(cursor uint64, count int, fn func(e *Entry)) uint64 {
 
 // scanStep is dict.c's dictScan: visit the bucket(s) at cursor v and
 // return the next cursor.
-func (db *DB) scanStep(v uint64, visit func(uint32)) uint64 {
-	if !db.rehashing {
-		t := db.ht[0]
-		m := uint64(len(t) - 1)
-		visit(t[v&m])
+func (t *Table[E, P]) scanStep(v uint64, visit func(uint32)) uint64 {
+	if !t.rehashing {
+		b := t.ht[0]
+		m := uint64(len(b) - 1)
+		visit(b[v&m])
 		return nextCursor(v, m)
 	}
-	small, large := db.ht[0], db.ht[1]
+	small, large := t.ht[0], t.ht[1]
 	if len(small) > len(large) {
 		small, large = large, small
 	}
@@ -157,8 +155,3 @@ func nextCursor(v, m uint64) uint64 {
 	v++
 	return bits.Reverse64(v)
 }
-
-// NextCursor is nextCursor for the other tables that keep dict.c's
-// power-of-two buckets (final/dict under hashes, sets and sorted sets),
-// so every SCAN-like command walks its buckets in the same order.
-func NextCursor(v, mask uint64) uint64 { return nextCursor(v, mask) }
