@@ -43,14 +43,22 @@ type keyState struct {
 	pttl int64  // -1 without a time to live
 }
 
+// hangGuard bounds each command of the go-redis clients here.
+const hangGuard = 30 * time.Second
+
 // dataset maps "db/key" to the key's state.
 type dataset map[string]keyState
 
 // dialDB is a go-redis client on database db that never retries a
 // command: a retried write would blur which writes were acknowledged.
+// Its socket deadlines only guard against a hang: go-redis's default of
+// 3 s is a latency check that a 3000-command pipeline, a rewrite and
+// fsyncs on a loaded 2-core machine under -race do not always pass, and
+// these tests check data, not speed.
 func dialDB(t *testing.T, addr string, db int) *redis.Client {
 	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: addr, DB: db, Protocol: 2, MaxRetries: -1, DisableIdentity: true})
+	c := redis.NewClient(&redis.Options{Addr: addr, DB: db, Protocol: 2, MaxRetries: -1, DisableIdentity: true,
+		DialTimeout: hangGuard, ReadTimeout: hangGuard, WriteTimeout: hangGuard})
 	t.Cleanup(func() { c.Close() })
 	return c
 }

@@ -107,10 +107,23 @@ func TestHelpRepliesHaveRedisFrame(t *testing.T) {
 // on the server.
 func TestClientListFieldsMatchRedis(t *testing.T) {
 	goAddr, redisAddr := start(t, nil), servertest.StartRedis(t)
-	fields := func(addr, cmd string) ([]string, map[string]string) {
+	// age and idle are whole seconds of the server's clock, so they read
+	// 0 or 1 (or more on a loaded machine) for a connection a moment old:
+	// each server's figure must be a count of seconds no larger than the
+	// time the test spent on that connection, rounded up to cover a
+	// second boundary crossed on the way.
+	inSeconds := func(cmd, who, k, v string, spent time.Duration) {
+		n, err := strconv.Atoi(v)
+		if limit := int(spent/time.Second) + 1; err != nil || n < 0 || n > limit {
+			t.Errorf("%s %s: %s %q, want seconds in [0, %d]", cmd, k, who, v, limit)
+		}
+	}
+	fields := func(addr, cmd string) ([]string, map[string]string, time.Duration) {
+		dialed := time.Now()
 		c := servertest.Dial(t, addr)
 		c.Do("CLIENT", "SETNAME", "probe")
 		raw := c.Do(strings.Fields(cmd)...)
+		spent := time.Since(dialed)
 		body := raw[strings.Index(raw, "\r\n")+2 : len(raw)-2]
 		if !strings.HasSuffix(body, "\n") {
 			t.Fatalf("%s: line must end in a newline: %q", cmd, body)
@@ -122,15 +135,19 @@ func TestClientListFieldsMatchRedis(t *testing.T) {
 			names = append(names, k)
 			vals[k] = v
 		}
-		return names, vals
+		return names, vals, spent
 	}
 	for _, cmd := range []string{"CLIENT LIST", "CLIENT INFO"} {
-		gn, gv := fields(goAddr, cmd)
-		rn, rv := fields(redisAddr, cmd)
+		gn, gv, gspent := fields(goAddr, cmd)
+		rn, rv, rspent := fields(redisAddr, cmd)
 		if strings.Join(gn, " ") != strings.Join(rn, " ") {
 			t.Errorf("%s fields:\n gocache: %v\n   redis: %v", cmd, gn, rn)
 		}
-		for _, k := range []string{"name", "age", "idle", "flags", "db", "sub", "psub", "multi", "argv-mem", "events", "cmd", "user", "redir", "resp"} {
+		for _, k := range []string{"age", "idle"} {
+			inSeconds(cmd, "gocache", k, gv[k], gspent)
+			inSeconds(cmd, "redis", k, rv[k], rspent)
+		}
+		for _, k := range []string{"name", "flags", "db", "sub", "psub", "multi", "argv-mem", "events", "cmd", "user", "redir", "resp"} {
 			if gv[k] != rv[k] {
 				t.Errorf("%s %s: gocache %q, redis %q", cmd, k, gv[k], rv[k])
 			}

@@ -359,6 +359,13 @@ func TestNoevictionRecoversAfterFlushAll(t *testing.T) {
 // class (the runtime counts a span's objects when the span is returned)
 // and INFO's own allocations. That is well under 1 MiB here; the
 // tolerance is 1 MiB (5%).
+//
+// The check evicts down to the limit only if its round is not cut short
+// by the 500 µs budget, which on a loaded machine under -race it often
+// is after 16 keys: right after a collection shows the live heap above
+// the estimate, INFO would report a round still under way. The test
+// gives rounds all the time they need, so it checks where eviction
+// brings memory, not how fast the machine is.
 func TestWorkloadLargerThanMaxmemoryStaysUnder(t *testing.T) {
 	const (
 		maxmemory = 20 << 20
@@ -368,7 +375,7 @@ func TestWorkloadLargerThanMaxmemoryStaysUnder(t *testing.T) {
 		batch     = 512
 	)
 	runtime.GC() // start from this test's own heap
-	e := start(t, false, nil)
+	e := start(t, false, func(ev *Evictor) { ev.roundTime = time.Minute })
 	c := servertest.Dial(t, e.addr)
 	c.Do("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
 	c.Do("CONFIG", "SET", "maxmemory", strconv.Itoa(maxmemory))
@@ -382,10 +389,11 @@ func TestWorkloadLargerThanMaxmemoryStaysUnder(t *testing.T) {
 	var buf []byte
 	heap := heapSamples()
 	peakUsed, peakHeap := int64(0), uint64(0)
-	deadline := time.Now().Add(40 * time.Second)
+	// A hang guard, not a speed check: unloaded, -race takes about 4 s.
+	deadline := time.Now().Add(3 * time.Minute)
 	for sent := 0; sent < keys; sent += batch {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d of %d keys written in 40s", sent, keys)
+			t.Fatalf("only %d of %d keys written in 3 minutes", sent, keys)
 		}
 		buf = buf[:0]
 		for i := sent; i < sent+batch; i++ {
@@ -393,7 +401,7 @@ func TestWorkloadLargerThanMaxmemoryStaysUnder(t *testing.T) {
 			buf = append(buf, val...)
 			buf = append(buf, "\r\n"...)
 		}
-		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		conn.SetDeadline(time.Now().Add(time.Minute))
 		if _, err := conn.Write(buf); err != nil {
 			t.Fatal(err)
 		}
