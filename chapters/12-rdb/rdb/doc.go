@@ -23,8 +23,12 @@
 // hold ziplists and zipmaps (ziplist.go) instead, which this package
 // reads but never writes.
 //
-// The Encoder writes version 10 exactly as Redis 7.0 would for the same
-// data and settings (Options); the Decoder reads versions 1 to 12 and
+// The Encoder writes version 10 in Redis 7.0's encodings, choosing them
+// from the data and settings (Options) as Redis does for a value built in
+// one go. Redis's bytes can depend on a value's history as well: a list
+// grown by many RPUSHes splits into quicklist nodes at other points, and
+// Redis's LZF keeps state between calls, so its compressed bytes may be
+// shorter. Both files load the same. The Decoder reads versions 1 to 12 and
 // refuses, with the file, offset and key, what it cannot hold: streams,
 // module values and 7.4's hashes with field expirations. Values are plain
 // Go types (String, List, Hash, Set, ZSet), for a server to map to its own.
