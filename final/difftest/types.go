@@ -292,29 +292,7 @@ var ZSetOps = []Op{
 		return cmd("ZCOUNT", g.TypedKey("z"), g.ScoreBound(), g.ScoreBound())
 	}, nil},
 	{"zrange", 6, func(g *Gen) []string {
-		args := cmd("ZRANGE", g.TypedKey("z"))
-		switch g.R.IntN(3) {
-		case 0:
-			args = append(args, g.Index(), g.Index())
-		case 1:
-			args = append(args, g.ScoreBound(), g.ScoreBound(), "BYSCORE")
-		default:
-			args[1] = g.LexKey()
-			args = append(args, g.LexBound(), g.LexBound(), "BYLEX")
-		}
-		for n := g.R.IntN(3); n > 0; n-- {
-			switch g.R.IntN(4) {
-			case 0:
-				args = append(args, "REV")
-			case 1:
-				args = append(args, "WITHSCORES")
-			case 2:
-				args = append(args, "LIMIT", g.Pick("0", "1", "-1"), g.Pick("1", "2", "-1", "0"))
-			default:
-				args = append(args, g.Pick("BYSCORE", "LIMIT", "FOO"))
-			}
-		}
-		return args
+		return zrangeArgs(g, cmd("ZRANGE", g.TypedKey("z")), 1)
 	}, nil},
 	{"zrangeby", 4, func(g *Gen) []string {
 		var args []string

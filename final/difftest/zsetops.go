@@ -68,27 +68,7 @@ var ZSetAlgebraOps = []Op{
 		return args
 	}, nil},
 	{"zrangestore", 4, func(g *Gen) []string {
-		args := cmd("ZRANGESTORE", g.TypedKey("z"), g.TypedKey("z"))
-		switch g.R.IntN(3) {
-		case 0:
-			args = append(args, g.Index(), g.Index())
-		case 1:
-			args = append(args, g.ScoreBound(), g.ScoreBound(), "BYSCORE")
-		default:
-			args[2] = g.LexKey()
-			args = append(args, g.LexBound(), g.LexBound(), "BYLEX")
-		}
-		for n := g.R.IntN(3); n > 0; n-- {
-			switch g.R.IntN(4) {
-			case 0:
-				args = append(args, "REV")
-			case 1:
-				args = append(args, "LIMIT", g.Pick("0", "1", "-1"), g.Pick("1", "2", "-1", "0"))
-			default:
-				args = append(args, g.Pick("BYSCORE", "WITHSCORES", "FOO"))
-			}
-		}
-		return args
+		return zrangeArgs(g, cmd("ZRANGESTORE", g.TypedKey("z"), g.TypedKey("z")), 2)
 	}, nil},
 	{"zmpop", 3, func(g *Gen) []string {
 		keys := g.TypedKeys("z", 3)
@@ -110,4 +90,33 @@ var ZSetAlgebraOps = []Op{
 		}
 		return args
 	}, nil},
+}
+
+// zrangeArgs appends a ZRANGE-style range to args (by index, score or lex;
+// for BYLEX the source key, at position src, becomes a lex key) and up to
+// two options. WITHSCORES is valid for ZRANGE and an error for
+// ZRANGESTORE: both servers must agree either way.
+func zrangeArgs(g *Gen, args []string, src int) []string {
+	switch g.R.IntN(3) {
+	case 0:
+		args = append(args, g.Index(), g.Index())
+	case 1:
+		args = append(args, g.ScoreBound(), g.ScoreBound(), "BYSCORE")
+	default:
+		args[src] = g.LexKey()
+		args = append(args, g.LexBound(), g.LexBound(), "BYLEX")
+	}
+	for n := g.R.IntN(3); n > 0; n-- {
+		switch g.R.IntN(4) {
+		case 0:
+			args = append(args, "REV")
+		case 1:
+			args = append(args, "WITHSCORES")
+		case 2:
+			args = append(args, "LIMIT", g.Pick("0", "1", "-1"), g.Pick("1", "2", "-1", "0"))
+		default:
+			args = append(args, g.Pick("BYSCORE", "LIMIT", "FOO"))
+		}
+	}
+	return args
 }
