@@ -167,21 +167,29 @@ func (zc *Commands) geopos(c *server.Client) {
 	if !ok {
 		return
 	}
-	c.W.Array(len(c.Args) - 2)
-	for _, m := range c.Args[2:] {
-		var score float64
-		found := false
-		if z != nil {
-			score, found = z.Score(m)
-		}
-		if !found {
-			c.W.NullArray()
-			continue
-		}
-		lon, lat := geohash.FromScore(score)
+	eachPosition(c, z, c.W.NullArray, func(lon, lat float64) {
 		c.W.Array(2)
 		writeCoord(c, lon)
 		writeCoord(c, lat)
+	})
+}
+
+// eachPosition replies an array with one element per member named after
+// the key (GEOPOS, GEOHASH): missing() for a member z lacks, found() with
+// the decoded position for the others.
+func eachPosition(c *server.Client, z *ZSet, missing func(), found func(lon, lat float64)) {
+	c.W.Array(len(c.Args) - 2)
+	for _, m := range c.Args[2:] {
+		var score float64
+		ok := false
+		if z != nil {
+			score, ok = z.Score(m)
+		}
+		if !ok {
+			missing()
+			continue
+		}
+		found(geohash.FromScore(score))
 	}
 }
 
@@ -195,18 +203,7 @@ func (zc *Commands) geohashCmd(c *server.Client) {
 	if !ok {
 		return
 	}
-	c.W.Array(len(c.Args) - 2)
-	for _, m := range c.Args[2:] {
-		var score float64
-		found := false
-		if z != nil {
-			score, found = z.Score(m)
-		}
-		if !found {
-			c.W.Null()
-			continue
-		}
-		lon, lat := geohash.FromScore(score)
+	eachPosition(c, z, c.W.Null, func(lon, lat float64) {
 		h, _ := geohash.EncodeStandard(lon, lat, geohash.StepMax)
 		var buf [11]byte
 		for i := 0; i < 10; i++ {
@@ -214,7 +211,7 @@ func (zc *Commands) geohashCmd(c *server.Client) {
 		}
 		buf[10] = '0'
 		c.W.Bulk(buf[:])
-	}
+	})
 }
 
 // Kinds of GEORADIUS-family search (georadiusGeneric's flags).
