@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/config"
@@ -102,15 +104,16 @@ func run(path string, ctx *cli.Context) error {
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
 	lists := list.Register(s, ca)              // the four other data types
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
-	rdbvalue.Register(s, keys, types)     // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)        // SORT and SORT_RO
-	evict.New(s, ca, cfg)                 // maxmemory: evict, or refuse writes with -OOM
-	multi.Register(s, ca)                 // MULTI/EXEC and WATCH
-	ps := pubsub.Register(s)              // SUBSCRIBE, PUBLISH and subscribed mode
-	ps.Limit = pubsub.Limit{}             // admin enforces client-output-buffer-limit for every class
-	blk := block.Register(s, ca, lists)   // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))   // streams, whose XREAD and XREADGROUP block there
-	err = registerPersistence(s, cfg, ca) // chapters 04 and 05: load the AOF, append, rewrite
+	rdbvalue.Register(s, keys, types)                  // DUMP and RESTORE, in chapter 12's RDB format
+	sortcmd.Register(s, ca, lists)                     // SORT and SORT_RO
+	evict.New(s, ca, cfg)                              // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                              // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)                           // SUBSCRIBE, PUBLISH and subscribed mode
+	ps.Limit = pubsub.Limit{}                          // admin enforces client-output-buffer-limit for every class
+	blk := block.Register(s, ca, lists)                // BLPOP and friends, woken by writes
+	blk.Streams(stream.Register(s, ca))                // streams, whose XREAD and XREADGROUP block there
+	scr := scripting.Register(s, scriptingConfig(cfg)) // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION
+	err = registerPersistence(s, cfg, ca, scr)         // chapters 04 and 05: load the AOF, append, rewrite
 	if err != nil {
 		return err
 	}
@@ -150,6 +153,11 @@ func loadConfig(path string, ctx *cli.Context) (*config.Values, error) {
 	return cfg, nil
 }
 
+// scriptingConfig is chapter 15's options from the configuration.
+func scriptingConfig(cfg *config.Values) scripting.Config {
+	return scripting.Config{BusyReplyThreshold: time.Duration(cfg.Int("busy-reply-threshold")) * time.Millisecond}
+}
+
 // databases are --databases empty databases.
 func databases(cfg *config.Values) []*keyspace.DB {
 	dbs := make([]*keyspace.DB, cfg.Int("databases"))
@@ -162,8 +170,9 @@ func databases(cfg *config.Values) []*keyspace.DB {
 // registerPersistence is chapters 04 and 05: load the AOF into the
 // keyspace, then log every change, and rewrite the log when it grows. It
 // must come after the commands, which loading replays. The rewrite writes
-// strings itself; typecmd.AppendRewrite gives it the other four types.
-func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) error {
+// strings itself; typecmd.AppendRewrite gives it the other four types,
+// and the scripting layer the function libraries, first in the base.
+func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, scr *scripting.Scripting) error {
 	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
 	if err != nil {
 		return err
@@ -183,6 +192,7 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) 
 		MinSize:    cfg.Int("auto-aof-rewrite-min-size"),
 	})
 	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
+	rw.AddPrelude(scr.AppendFunctions)
 	return nil
 }
 

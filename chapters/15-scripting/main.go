@@ -1,129 +1,75 @@
-// Command 15-scripting runs one Lua script the way EVAL does, against a
-// small in-memory keyspace (GET, SET, INCR, DEL), and prints the reply
-// exactly as a client would receive it:
+// Command 15-scripting is chapter 15's server: chapter 5's persistent
+// cache (strings, expiry, the AOF and its rewrite) plus Lua scripting.
+// EVAL and FCALL run on the loop goroutine as one command each; what a
+// script writes reaches the AOF as the commands it ran, and function
+// libraries are kept in the AOF and its rewrite.
 //
-//	go run ./chapters/15-scripting 'return redis.call("incr", KEYS[1])' 1 counter
+//	go run ./chapters/15-scripting --appendonly yes
 //
-// -3 answers as to a client that said HELLO 3; -set k=v seeds a key.
+// Scripts can call the commands this program registers: the strings,
+// keys and connection commands of chapters 02 to 05. The final server
+// composes the same layer with every data type.
 package main
 
 import (
-	"flag"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
-	"strings"
+	"time"
 
-	"github.com/gocache/gocache/chapters/02-resp/resp"
-	"github.com/gocache/gocache/chapters/15-scripting/script"
+	"github.com/urfave/cli/v2"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/04-aof/persistence"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 )
 
+// databases is Redis's default number of databases.
+const databases = 16
+
 func main() {
-	proto3 := flag.Bool("3", false, "reply in RESP3")
-	var seeds seedFlag
-	flag.Var(&seeds, "set", "key=value to store before the script runs (repeatable)")
-	flag.Parse()
-	if flag.NArg() < 2 {
-		fmt.Fprintln(os.Stderr, "usage: 15-scripting [-3] [-set k=v]... SCRIPT NUMKEYS [KEY...] [ARG...]")
-		os.Exit(2)
+	flags := append(persistence.Flags(), rewrite.Flags()...)
+	flags = append(flags, &cli.IntFlag{Name: "busy-reply-threshold", Aliases: []string{"lua-time-limit"}, Value: 5000,
+		Usage: "milliseconds a script runs before other clients get -BUSY and SCRIPT KILL may stop it"})
+	app := server.App{
+		Name:  "15-scripting",
+		Usage: "a Redis-compatible cache with an append-only file and Lua scripting",
+		Flags: flags,
+		Setup: setup,
 	}
-	proto := 2
-	if *proto3 {
-		proto = 3
-	}
-	if err := run(os.Stdout, os.Stderr, proto, seeds, flag.Args()); err != nil {
+	if err := app.Run(os.Args); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-type seedFlag []string
-
-func (s *seedFlag) String() string     { return strings.Join(*s, ",") }
-func (s *seedFlag) Set(v string) error { *s = append(*s, v); return nil }
-
-// run evaluates args[0] with args[1] keys and prints the reply quoted.
-func run(out, logw io.Writer, proto int, seeds []string, args []string) error {
-	numkeys, err := strconv.Atoi(args[1])
-	if err != nil || numkeys < 0 || numkeys > len(args)-2 {
-		return fmt.Errorf("bad NUMKEYS %q", args[1])
+// setup is chapter 5's with the scripting layer added before the AOF
+// loads: loading replays the FUNCTION LOADs the AOF holds, and the
+// rewrite writes the libraries first in every new base.
+func setup(s *server.Server, ctx *cli.Context) error {
+	dbs := make([]*keyspace.DB, databases)
+	for i := range dbs {
+		dbs[i] = keyspace.New()
 	}
-	db := memDB{}
-	for _, s := range seeds {
-		k, v, _ := strings.Cut(s, "=")
-		db[k] = v
+	ca := cache.Register(s, dbs...)
+	if ctx.Int("busy-reply-threshold") < 0 {
+		return fmt.Errorf("15-scripting: busy-reply-threshold must be 0 or more")
 	}
-	e := script.New(script.Options{})
-	defer e.Close()
-	r := &script.Run{
-		Caller: db,
-		Proto:  proto,
-		Keys:   toBytes(args[2 : 2+numkeys]),
-		Args:   toBytes(args[2+numkeys:]),
-		Log:    func(level int, msg string) { fmt.Fprintf(logw, "log %d: %s\n", level, msg) },
+	scr := scripting.Register(s, scripting.Config{BusyReplyThreshold: time.Duration(ctx.Int("busy-reply-threshold")) * time.Millisecond})
+	cfg, err := persistence.FromFlags(ctx)
+	if err != nil {
+		return err
 	}
-	reply := e.Eval(r, args[0])
-	fmt.Fprintf(out, "%s\n", resp.AppendRepr(nil, reply))
+	rcfg, err := rewrite.FromFlags(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := persistence.Setup(s, cfg)
+	if err != nil {
+		return err
+	}
+	rewrite.Setup(s, p, ca, rcfg).AddPrelude(scr.AppendFunctions)
 	return nil
-}
-
-func toBytes(ss []string) [][]byte {
-	out := make([][]byte, len(ss))
-	for i, s := range ss {
-		out[i] = []byte(s)
-	}
-	return out
-}
-
-// memDB is the keyspace of this demo: a map and four commands, with the
-// errors Redis gives a script for anything else.
-type memDB map[string]string
-
-func (db memDB) Call(args [][]byte, proto int, _ script.Repl) ([]byte, bool) {
-	w := resp.Writer{Proto: proto}
-	name := strings.ToLower(string(args[0]))
-	arity := map[string]int{"get": 2, "set": 3, "incr": 2, "del": -2}[name]
-	switch {
-	case arity == 0:
-		w.Error("ERR Unknown Redis command called from script")
-		return w.B, false
-	case arity > 0 && len(args) != arity, arity < 0 && len(args) < -arity:
-		w.Error("ERR Wrong number of args calling Redis command from script")
-		return w.B, false
-	}
-	key := string(args[1])
-	switch name {
-	case "get":
-		if v, ok := db[key]; ok {
-			w.BulkString(v)
-		} else {
-			w.Null()
-		}
-		return w.B, false
-	case "set":
-		db[key] = string(args[2])
-		w.SimpleString("OK")
-	case "incr":
-		n, err := strconv.ParseInt(db[key], 10, 64)
-		if _, ok := db[key]; !ok {
-			n, err = 0, nil
-		}
-		if err != nil {
-			w.Error("ERR value is not an integer or out of range")
-			return w.B, false
-		}
-		db[key] = strconv.FormatInt(n+1, 10)
-		w.Int(n + 1)
-	case "del":
-		n := int64(0)
-		for _, k := range args[1:] {
-			if _, ok := db[string(k)]; ok {
-				delete(db, string(k))
-				n++
-			}
-		}
-		w.Int(n)
-	}
-	return w.B, true
 }

@@ -32,6 +32,7 @@ func Options() []*Option {
 		{Name: "databases", Kind: Int, Default: "16", Min: 1, Max: maxInt, Usage: "number of databases (SELECT 0 .. n-1)"},
 		{Name: "io-threads", Kind: Int, Default: "1", Min: 1, Max: 128, Usage: "goroutines that read, parse and write (1: the event loop alone)"},
 		{Name: "hz", Kind: Int, Default: "10", Min: 0, Max: maxInt, Mutable: true, Parse: clampHz, Usage: "how often per second background tasks run (1..500)"},
+		{Name: "busy-reply-threshold", Kind: Int, Default: "5000", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "milliseconds a script runs before other clients get -BUSY and SCRIPT KILL may stop it (alias lua-time-limit)"},
 		{Name: "loglevel", Kind: Enum, Default: "notice", Values: []string{"debug", "verbose", "notice", "warning"}, Mutable: true, Usage: "debug|verbose|notice|warning"},
 		{Name: "logfile", Kind: String, Default: "", Usage: "file to log to (empty: standard error)"},
 		{Name: "pidfile", Kind: String, Default: "", Usage: "file to write the process id to (empty: none)"},

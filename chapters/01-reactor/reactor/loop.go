@@ -87,6 +87,13 @@ type Loop struct {
 
 	beforeSleep []func()
 
+	// nested is set during TurnWhileBusy, which keeps its own batch,
+	// flush list and events so that the turn it interrupted finds its
+	// own as it left them.
+	nested                     bool
+	nestedFired                []event
+	nestedReady, nestedPending []*Conn
+
 	workers []chan job
 	done    chan struct{}
 
@@ -288,8 +295,56 @@ func (l *Loop) waitTimeout() int {
 	return int((d + time.Millisecond - 1) / time.Millisecond)
 }
 
+// TurnWhileBusy is one short turn of the loop from inside a command that
+// runs for a long time on the loop goroutine (a script past
+// busy-reply-threshold), Redis's processEventsWhileBlocked. It accepts
+// connections and reads, parses and answers clients, without waiting:
+// the handler's Readable runs as usual, and it is up to the handler to
+// answer only what may run while the long command has not finished
+// (-BUSY to the rest). No timer or posted function runs and no
+// BeforeSleep hook: they may touch what the long command is changing.
+//
+// The connections of the interrupted turn's batch, the client whose
+// command is running among them, are left alone: not read, not closed,
+// not flushed. Nor is output written before this turn: it may be a reply
+// that must wait for the AOF's flush in the interrupted turn's
+// BeforeSleep. Only replies written during this turn leave now.
+func (l *Loop) TurnWhileBusy() error {
+	if l.nested || l.stopped.Load() {
+		return nil
+	}
+	l.nested = true
+	defer func() { l.nested = false }()
+	ready, pending := l.ready, l.pending
+	l.ready, l.pending = l.nestedReady[:0], l.nestedPending[:0]
+	defer func() {
+		l.nestedReady, l.nestedPending = l.ready[:0], l.pending[:0]
+		l.ready, l.pending = ready, pending
+	}()
+	fired, err := l.poll.wait(0, l.nestedFired[:0])
+	if err != nil {
+		return fmt.Errorf("reactor: poll: %w", err)
+	}
+	l.nestedFired = fired
+	for _, ev := range fired {
+		l.dispatch(ev)
+	}
+	l.collectRequeued()
+	if len(l.ready) > 0 {
+		l.h.Readable(l.ready)
+		l.afterReadable()
+	}
+	l.flush()
+	return nil
+}
+
+// Busy reports whether TurnWhileBusy is running.
+func (l *Loop) Busy() bool { return l.nested }
+
 // dispatch routes one poller event: listeners accept, connections join the
-// Readable batch or the flush list, errors close.
+// Readable batch or the flush list, errors close. In a turn while busy a
+// connection of the interrupted batch is skipped, and EPOLLOUT too (see
+// TurnWhileBusy); level-triggered, both come back in the next turn.
 func (l *Loop) dispatch(ev event) {
 	fd := int(ev.fd)
 	var c *Conn
@@ -301,6 +356,12 @@ func (l *Loop) dispatch(ev event) {
 			l.acceptAll(fd)
 		}
 		return
+	}
+	if l.nested {
+		if c.flags&fInBatch != 0 {
+			return
+		}
+		ev.mask &^= evWrite
 	}
 	if ev.mask&evErr != 0 {
 		c.CloseNow()
@@ -391,15 +452,23 @@ func (l *Loop) addReady(c *Conn) {
 // collectRequeued moves requeued connections into this turn's batch.
 // A connection that cannot be read now (paused, over HighWater, closing)
 // is dropped from the queue: resuming it requeues it again.
+//
+// In a turn while busy, a connection of the interrupted batch stays in
+// the queue for the next normal turn.
 func (l *Loop) collectRequeued() {
-	for i, c := range l.requeue {
-		l.requeue[i] = nil
+	kept := l.requeue[:0]
+	for _, c := range l.requeue {
+		if l.nested && c.flags&fInBatch != 0 {
+			kept = append(kept, c)
+			continue
+		}
 		c.flags &^= fRequeued
 		if c.reading() {
 			l.addReady(c)
 		}
 	}
-	l.requeue = l.requeue[:0]
+	clear(l.requeue[len(kept):])
+	l.requeue = kept
 }
 
 // afterReadable closes what Fill found closed: EOF closes gracefully (any

@@ -17,28 +17,28 @@ import (
 // those are nested calls, whose changes wait for EXEC's end.
 func (s *Server) Call(c *Client, cmd *Command) {
 	c.propagated, c.prop, c.also = false, nil, nil
-	mark, changes := len(s.reply.B), s.changes
+	mark, changes := len(c.W.B), s.changes
 	start := time.Now()
 	s.depth++
 	cmd.Run(c)
 	cmd.Usec += time.Since(start).Microseconds()
 	cmd.Calls++
 	s.Stats.Commands++
-	if len(s.reply.B) > mark && s.reply.B[mark] == '-' {
+	if len(c.W.B) > mark && c.W.B[mark] == '-' {
 		cmd.FailedCalls++
 		s.Stats.ErrorReplies++
 	}
 	if c.propagated {
 		s.Dirty++
 		s.changes++
-		s.pending = append(s.pending, op{c.DB, c.prop})
+		s.pending = append(s.pending, op{c.DB, c.prop, c.NotTo})
 		c.propagated, c.prop = false, nil
 	}
 	if len(c.also) > 0 {
 		s.Dirty++
 		for _, args := range c.also {
 			s.changes++
-			s.pending = append(s.pending, op{c.DB, args})
+			s.pending = append(s.pending, op{c.DB, args, c.NotTo})
 		}
 		c.also = nil
 	}
@@ -64,9 +64,19 @@ func (s *Server) Nested() bool { return s.depth > 1 }
 
 // op is one change waiting to be propagated (Redis's redisOp).
 type op struct {
-	db   int
-	args [][]byte
+	db    int
+	args  [][]byte
+	notTo Targets
 }
+
+// Targets name where changes are propagated: the AOF, and the other
+// followers (later, replicas). A script chooses with redis.set_repl.
+type Targets uint8
+
+const (
+	AOF Targets = 1 << iota
+	Followers
+)
 
 var (
 	argsMulti = [][]byte{[]byte("MULTI")}
@@ -84,7 +94,7 @@ func (s *Server) AlsoPropagate(db int, args [][]byte) {
 		return
 	}
 	s.changes++
-	s.pending = append(s.pending, op{db, args})
+	s.pending = append(s.pending, op{db, args, 0})
 	if s.depth == 0 && !s.inUnit {
 		s.propagatePending()
 	}
@@ -98,7 +108,7 @@ func (s *Server) AlsoPropagate(db int, args [][]byte) {
 func (s *Server) PropagateNow(db int, args [][]byte) {
 	if !s.loading {
 		s.changes++
-		s.feed(db, args)
+		s.feed(db, args, 0)
 	}
 }
 
@@ -124,21 +134,26 @@ func (s *Server) propagatePending() {
 	}
 	wrap := len(ops) > 1
 	if wrap {
-		s.feed(ops[0].db, argsMulti)
+		s.feed(ops[0].db, argsMulti, 0)
 	}
 	for _, o := range ops {
-		s.feed(o.db, o.args)
+		s.feed(o.db, o.args, o.notTo)
 	}
 	if wrap {
-		s.feed(ops[len(ops)-1].db, argsExec)
+		s.feed(ops[len(ops)-1].db, argsExec, 0)
 	}
 	clear(ops)
 	s.pending = ops[:0]
 }
 
-func (s *Server) feed(db int, args [][]byte) {
-	if p := s.layers.persistence; p != nil {
+// feed hands one change to the AOF and the followers, except those
+// notTo names.
+func (s *Server) feed(db int, args [][]byte, notTo Targets) {
+	if p := s.layers.persistence; p != nil && notTo&AOF == 0 {
 		p.Feed(db, args)
+	}
+	if notTo&Followers != 0 {
+		return
 	}
 	for _, f := range s.layers.followers {
 		f.Feed(db, args)

@@ -38,6 +38,10 @@ type Client struct {
 	LastCmd       *Command
 	// Reply is CLIENT REPLY's state: whether this client's replies are sent.
 	Reply ReplyMode
+	// NotTo are the targets this client's changes are not propagated to:
+	// none for a client; a script's redis.set_repl sets them for the
+	// commands it runs.
+	NotTo Targets
 
 	slots []any // per-layer state, indexed by Slot
 

@@ -65,6 +65,11 @@ type Command struct {
 	Step     int // distance between keys (MSET k v k v: 2)
 	Group    string
 	Run      func(c *Client) // reads c.Args, writes the reply with c.W
+	// ArgFlags, when set, gives the flags of one call from its arguments
+	// (Redis's getCommandFlags): EVAL of a script that declares
+	// no-writes is not a write, one that declares no flags is a write
+	// refused on OOM. It gets Flags and returns what the path checks.
+	ArgFlags func(c *Client, flags Flags) Flags
 	// Subcommands, for container commands such as CONFIG and CLIENT: the
 	// lookup descends into them so arity errors name "config|get".
 	Subcommands Table

@@ -17,8 +17,10 @@ import (
 //     no-multi (inside MULTI, commands that cannot be queued), maxmemory
 //     (evict, then refuse what may grow memory: -OOM), disk errors
 //     (while the AOF cannot be written, refuse writes and PING:
-//     -MISCONF), and the pub/sub context (a RESP2 subscriber may only
-//     subscribe, unsubscribe, PING, QUIT and RESET);
+//     -MISCONF), the pub/sub context (a RESP2 subscriber may only
+//     subscribe, unsubscribe, PING, QUIT and RESET), and a busy script
+//     (while one runs past busy-reply-threshold, only the commands
+//     flagged allow-busy run: -BUSY);
 //  4. CLIENT PAUSE: a command the pause holds waits, and comes back to
 //     step 1 when the pause ends;
 //  5. inside MULTI the command is queued (+QUEUED); otherwise it is
@@ -69,7 +71,9 @@ func (s *Server) execute(c *Client) bool {
 		c.W.SimpleString("QUEUED")
 	default:
 		s.Call(c, cmd)
-		if s.layers.blocking != nil {
+		// While a script is busy the keys it wrote so far are not
+		// ready: a waiting client must not see half a script.
+		if s.layers.blocking != nil && s.busyReply == "" {
 			s.layers.blocking.ServeReady()
 		}
 	}
@@ -106,13 +110,21 @@ func (s *Server) refusal(c *Client, cmd *Command) string {
 	if msg := s.checkDisk(cmd, flags); msg != "" {
 		return msg
 	}
-	return s.checkSubscribed(c, cmd)
+	if msg := s.checkSubscribed(c, cmd); msg != "" {
+		return msg
+	}
+	return s.checkBusy(cmd)
 }
 
-// flags are cmd's flags, and for EXEC those of the commands it will run:
-// an EXEC of writes is a write (Redis's is_write_command and friends).
+// flags are cmd's flags as this call sees them: for EXEC with those of
+// the commands it will run (an EXEC of writes is a write: Redis's
+// is_write_command and friends), for a command with ArgFlags (EVAL,
+// FCALL) as its arguments say.
 func (s *Server) flags(c *Client, cmd *Command) Flags {
 	f := cmd.Flags
+	if cmd.ArgFlags != nil {
+		f = cmd.ArgFlags(c, f)
+	}
 	if cmd.Name == "exec" && s.inMulti(c) {
 		f |= s.layers.tx.QueuedFlags(c) & (Write | DenyOOM | MayReplicate)
 	}
@@ -137,15 +149,30 @@ func (s *Server) checkNoMulti(c *Client, cmd *Command) string {
 // any command queued inside MULTI, where queuing itself takes memory
 // without bound; EXEC, DISCARD, QUIT and RESET still run, so a client can
 // always leave.
+//
+// Whether memory was over the limit is kept for scripts (Redis's
+// pre_command_oom_state): a script's first write is refused then. While
+// a script is busy nothing is evicted: the keyspace is the script's.
 func (s *Server) checkMemory(c *Client, cmd *Command, flags Flags) string {
-	if s.layers.memory == nil || s.loading {
+	if s.layers.memory == nil || s.loading || s.busyReply != "" {
 		return ""
 	}
 	refuse := flags&DenyOOM != 0 || (s.inMulti(c) && !oomInMulti[cmd.FullName()])
-	if s.layers.memory.OutOfMemory(c) && refuse {
+	s.oomAtStart = s.layers.memory.OutOfMemory(c)
+	if s.oomAtStart && refuse {
 		return ErrOOM
 	}
 	return ""
+}
+
+// checkBusy refuses, while a script runs past busy-reply-threshold, every
+// command but those flagged allow-busy (AUTH, HELLO, MULTI, SCRIPT KILL,
+// FUNCTION KILL, SHUTDOWN ...).
+func (s *Server) checkBusy(cmd *Command) string {
+	if s.busyReply == "" || cmd.Flags&AllowBusy != 0 {
+		return ""
+	}
+	return s.busyReply
 }
 
 // checkDisk refuses writes while the AOF cannot be written, so that no

@@ -69,7 +69,15 @@ type Server struct {
 	stopped bool        // Shutdown ran
 	cmdTime time.Time   // the running command's time (CommandTime); zero between commands
 	reply   resp.Writer // the shared reply buffer every Client.W points to
-	push    resp.Writer // for writing to a client other than the running one
+	// oomAtStart is whether memory was over maxmemory when the running
+	// command was checked (Redis's pre_command_oom_state).
+	oomAtStart bool
+	// busyReply is the -BUSY reply while a script runs past
+	// busy-reply-threshold and the loop serves clients meanwhile
+	// (WhileBusy); "" otherwise.
+	busyReply string
+	busyOut   []byte      // the reply buffer of commands run while busy
+	push      resp.Writer // for writing to a client other than the running one
 }
 
 // Stats are the counters INFO stats reports.

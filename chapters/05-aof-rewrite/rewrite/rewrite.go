@@ -52,6 +52,8 @@ type Rewriter struct {
 	// leaves the files as they are: tests inject crashes with it.
 	AfterStep func(Step) error
 
+	preludes []func(dst []byte) []byte
+
 	srv *server.Server
 	p   *persistence.AOF
 	dbs []*keyspace.DB
@@ -106,6 +108,12 @@ func Setup(srv *server.Server, p *persistence.AOF, ca *cache.Cache, cfg Config) 
 	srv.Loop.Every(100*time.Millisecond, r.cron)
 	return r
 }
+
+// AddPrelude registers fn to write, at the start of every new base, the
+// commands that recreate state kept outside the keyspace: the function
+// libraries (FUNCTION LOAD), as Redis's rewriteFunctions. It runs at T0
+// on the loop goroutine, so what changes later is in the new incr file.
+func (r *Rewriter) AddPrelude(fn func(dst []byte) []byte) { r.preludes = append(r.preludes, fn) }
 
 // KeyWriting is the copy on write: a key about to change that the scan
 // has not reached yet is written with its T0 value first.
@@ -197,6 +205,9 @@ func (r *Rewriter) Start() error {
 	}
 	now := func() int64 { return r.srv.Now().UnixMilli() }
 	rn := &run{snap: newSnapshot(r.epoch, r.dbs, now, r.encoder()), started: time.Now()}
+	for _, fn := range r.preludes {
+		rn.snap.buf = fn(rn.snap.buf)
+	}
 	rn.pump = func() { r.pump(rn) }
 	fsys := d.FS
 	if fsys == nil {

@@ -210,3 +210,11 @@ func flagByName(name string) (Flags, bool) {
 	}
 	return 0, false
 }
+
+// ShebangFlags are the flags a script body declares in its shebang
+// (FlagEvalCompat without one), for the server's view of an EVAL before
+// the body is compiled.
+func ShebangFlags(body string) (Flags, error) {
+	f, _, err := shebangFlags(body)
+	return f, err
+}

@@ -47,11 +47,12 @@ type Run struct {
 	Args  [][]byte
 	// Log receives redis.log's messages; nil drops them.
 	Log func(level int, msg string)
-	// BusyAfter is busy-reply-threshold; when a run lasts longer,
-	// OnBusy is called once, from another goroutine, so that the server
-	// can start answering -BUSY and accept SCRIPT KILL / FUNCTION KILL.
-	BusyAfter time.Duration
-	OnBusy    func(elapsed time.Duration)
+	// Interrupt, if set, is called on the engine's goroutine about every
+	// InterruptEvery Lua instructions while the run lasts, as Redis's
+	// luaMaskCountHook: the server checks the time there and, once the
+	// run is past busy-reply-threshold, serves other clients for a moment
+	// (SCRIPT KILL among them) before the script goes on.
+	Interrupt func()
 
 	resp  int
 	repl  Repl
@@ -78,34 +79,113 @@ func (r *Run) Kill() error {
 	if r.wrote.Load() {
 		return ErrUnkillable
 	}
+	r.Abort()
+	return nil
+}
+
+// Abort stops the run at its next instruction even if it has written:
+// the server is going away (SHUTDOWN NOSAVE during a busy script) and
+// what the script did will not be kept.
+func (r *Run) Abort() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.killed = true
 	if r.cancel != nil {
 		r.cancel()
 	}
-	return nil
 }
 
-// start gives the run its context and its busy timer; stop ends both.
+// InterruptEvery is how many instructions a run executes between two
+// calls of Run.Interrupt: often enough that a loop is noticed within a
+// fraction of a millisecond, rarely enough that the check costs nothing.
+const InterruptEvery = 1000
+
+// start gives the run its context; stop ends it.
 func (r *Run) start() (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+	h := &hook{done: make(chan struct{}), interrupt: r.Interrupt}
 	r.mu.Lock()
-	r.cancel = cancel
+	r.cancel = h.cancel
 	if r.killed {
-		cancel()
+		h.cancel()
 	}
 	r.mu.Unlock()
-	var timer *time.Timer
-	if r.OnBusy != nil && r.BusyAfter > 0 {
-		began := time.Now()
-		timer = time.AfterFunc(r.BusyAfter, func() { r.OnBusy(time.Since(began)) })
-	}
-	return ctx, func() {
-		if timer != nil {
-			timer.Stop()
+	return h, h.cancel
+}
+
+// hook is the context a run executes under. gopher-lua has no
+// instruction hook, but it asks its context for Done before every
+// instruction; counting those calls gives Redis's count hook without
+// another goroutine. Once cancelled (Kill), Done is closed and every
+// following instruction raises the error again, so a pcall in the script
+// cannot catch the kill and go on.
+type hook struct {
+	n         int
+	interrupt func()
+	done      chan struct{}
+
+	mu     sync.Mutex
+	closed bool
+	after  []func()
+}
+
+func (h *hook) Done() <-chan struct{} {
+	if h.interrupt != nil {
+		if h.n++; h.n >= InterruptEvery {
+			h.n = 0
+			h.interrupt()
 		}
-		cancel()
+	}
+	return h.done
+}
+
+func (h *hook) cancel() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.closed = true
+	close(h.done)
+	after := h.after
+	h.after = nil
+	h.mu.Unlock()
+	for _, fn := range after {
+		fn()
+	}
+}
+
+func (h *hook) Err() error {
+	select {
+	case <-h.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+func (h *hook) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (h *hook) Value(any) any               { return nil }
+
+// AfterFunc lets the contexts of coroutines, which gopher-lua derives
+// from this one, learn of a kill without a watching goroutine (one would
+// call Done, and so the interrupt, from outside the engine's goroutine).
+func (h *hook) AfterFunc(fn func()) func() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		go fn()
+		return func() bool { return false }
+	}
+	h.after = append(h.after, fn)
+	i := len(h.after) - 1
+	return func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.closed || i >= len(h.after) || h.after[i] == nil {
+			return false
+		}
+		h.after[i] = nil
+		return true
 	}
 }
 

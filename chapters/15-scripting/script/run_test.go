@@ -11,15 +11,15 @@ func TestKillStopsALoopingScript(t *testing.T) {
 	e := New(Options{})
 	defer e.Close()
 	body := "local i = 0\nwhile true do i = i + 1 end"
-	var calls atomic.Int32
-	r := &Run{Caller: newFakeDB(), Proto: 2, BusyAfter: 20 * time.Millisecond}
-	r.OnBusy = func(elapsed time.Duration) {
-		calls.Add(1)
-		if elapsed < r.BusyAfter {
-			t.Errorf("OnBusy after %v, before the threshold %v", elapsed, r.BusyAfter)
-		}
-		if err := r.Kill(); err != nil {
-			t.Errorf("Kill: %v", err)
+	var calls, after atomic.Int32
+	r := &Run{Caller: newFakeDB(), Proto: 2}
+	r.Interrupt = func() {
+		if calls.Add(1) == 3 {
+			if err := r.Kill(); err != nil {
+				t.Errorf("Kill: %v", err)
+			}
+		} else if calls.Load() > 3 {
+			after.Add(1)
 		}
 	}
 	done := make(chan []byte, 1)
@@ -33,8 +33,8 @@ func TestKillStopsALoopingScript(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the killed script did not stop within 10s")
 	}
-	if n := calls.Load(); n != 1 {
-		t.Errorf("OnBusy called %d times, want 1", n)
+	if n := after.Load(); n != 0 {
+		t.Errorf("the script ran on for %d interrupts after it was killed", n)
 	}
 	// The engine is usable afterwards.
 	if got := string(e.Eval(&Run{Caller: newFakeDB(), Proto: 2}, "return 7")); got != ":7\r\n" {
@@ -63,11 +63,13 @@ func TestScriptThatWroteIsUnkillable(t *testing.T) {
 	e := New(Options{})
 	defer e.Close()
 	c := &stopCaller{db: newFakeDB()}
-	r := &Run{Caller: c, Proto: 2, BusyAfter: 10 * time.Millisecond}
+	r := &Run{Caller: c, Proto: 2}
 	killErr := make(chan error, 1)
-	r.OnBusy = func(time.Duration) {
-		killErr <- r.Kill()
-		c.stop.Store(true)
+	r.Interrupt = func() {
+		if !c.stop.Load() {
+			killErr <- r.Kill()
+			c.stop.Store(true)
+		}
 	}
 	body := "redis.call('set', 'k', 'v')\nwhile not redis.call('get', 'stop') do end\nreturn 'done'"
 	done := make(chan []byte, 1)
@@ -88,16 +90,25 @@ func TestScriptThatWroteIsUnkillable(t *testing.T) {
 	}
 }
 
-func TestFastScriptNeverReportsBusy(t *testing.T) {
+func TestInterruptComesEveryThousandInstructions(t *testing.T) {
 	e := New(Options{})
 	defer e.Close()
 	var calls atomic.Int32
-	r := &Run{Caller: newFakeDB(), Proto: 2, BusyAfter: time.Hour, OnBusy: func(time.Duration) { calls.Add(1) }}
+	r := &Run{Caller: newFakeDB(), Proto: 2, Interrupt: func() { calls.Add(1) }}
 	if got := string(e.Eval(r, "return 1")); got != ":1\r\n" {
 		t.Fatalf("got %q", got)
 	}
 	if calls.Load() != 0 {
-		t.Error("OnBusy called for a script that finished at once")
+		t.Error("Interrupt called for a script of two instructions")
+	}
+	calls.Store(0)
+	// A numeric for loop of n rounds executes one FORLOOP and one ADD
+	// per round: about 2n instructions.
+	if got := string(e.Eval(r, "local x = 0 for i = 1, 50000 do x = x + i end return x")); got != ":1250025000\r\n" {
+		t.Fatalf("got %q", got)
+	}
+	if n := calls.Load(); n < 90 || n > 110 {
+		t.Errorf("Interrupt called %d times in about 100000 instructions, want about 100", n)
 	}
 }
 
