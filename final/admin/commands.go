@@ -96,6 +96,13 @@ func (a *Admin) shutdownCommand(c *server.Client) {
 		c.Error("ERR No shutdown in progress.")
 		return
 	}
+	if busy := a.srv.Busy(); busy != "" && !nosave {
+		// A script is running past busy-reply-threshold: stopping
+		// cleanly would keep half of it, so only NOSAVE, which drops
+		// it, may stop the server.
+		c.Error(busy)
+		return
+	}
 	a.srv.Log.Warnf("User requested shutdown...")
 	// Nothing more from this client: Redis would not return from here.
 	c.Block()

@@ -9,6 +9,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
@@ -34,13 +35,14 @@ func setup(s *server.Server) {
 	multi.Register(s, ca)
 	blk := block.Register(s, ca, lists)
 	blk.Streams(stream.Register(s, ca))
+	scripting.Register(s, scripting.Defaults())
 }
 
 // rows is the generator table: every command the final server answers
 // like Redis, with weights.
 var rows = concat(difftest.StringOps, difftest.LCSOps, difftest.KeyOps, difftest.DatabaseOps,
 	difftest.ListOps, difftest.HashOps, difftest.SetOps, difftest.ZSetOps, difftest.ZSetAlgebraOps, difftest.SortOps, difftest.MultiOps, difftest.BlockingOps,
-	difftest.StreamOps, difftest.BitOps, difftest.HLLOps, difftest.GeoOps)
+	difftest.StreamOps, difftest.BitOps, difftest.HLLOps, difftest.GeoOps, difftest.ScriptOps)
 
 func concat(tables ...[]difftest.Op) []difftest.Op {
 	var out []difftest.Op
@@ -165,6 +167,35 @@ func TestFoundMismatchesStayFixed(t *testing.T) {
 	} {
 		for _, cmd := range seq {
 			p.Same(cmd...)
+		}
+	}
+}
+
+// TestScriptsSameAsRedis runs the scripting commands with the string and
+// key commands they meet most, so that scripts see values they wrote.
+func TestScriptsSameAsRedis(t *testing.T) {
+	redisAddr := servertest.StartRedis(t)
+	s := servertest.Start(t, setup)
+	rows := concat(difftest.ScriptOps, difftest.StringOps, difftest.ListOps, difftest.HashOps)
+	for seed := uint64(1); seed <= uint64(envInt(t, "GOCACHE_DIFF_SEEDS", 5)); seed++ {
+		steps := difftest.Generate(seed, envInt(t, "GOCACHE_DIFF_OPS", 400), rows)
+		for _, proto := range []int{2, 3} {
+			m, err := difftest.Run(servertest.Addr(s), redisAddr, proto, steps)
+			if err != nil {
+				t.Fatalf("seed %d RESP%d: %v", seed, proto, err)
+			}
+			if m != nil {
+				short := difftest.Minimize(steps[:m.Index+1], func(c []difftest.Step) bool {
+					m, err := difftest.Run(servertest.Addr(s), redisAddr, proto, c)
+					return err == nil && m != nil
+				}, 400, time.Now().Add(15*time.Second))
+				last, _ := difftest.Run(servertest.Addr(s), redisAddr, proto, short)
+				if last == nil {
+					last, short = m, steps[:m.Index+1]
+				}
+				t.Errorf("seed %d RESP%d: replies differ; shortest failing sequence:\n%s last command:\n gocache: %q\n   redis: %q",
+					seed, proto, difftest.Format(short), last.Got, last.Want)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package script
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -201,7 +202,7 @@ func errHandler(L *lua.LState) int {
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		t = L.NewTable()
-		t.RawSetString("err", lua.LString("ERR "+luaToString(v)))
+		t.RawSetString("err", lua.LString("ERR "+quoteArgError(luaToString(v))))
 	}
 	for level := 0; level < 4; level++ {
 		dbg, ok := L.GetStack(level)
@@ -217,6 +218,19 @@ func errHandler(L *lua.LState) int {
 	}
 	L.Push(t)
 	return 1
+}
+
+// badArgument is gopher-lua's wording of a bad argument, which Lua 5.1's
+// luaL_argerror words with the function's name quoted.
+var badArgument = regexp.MustCompile(`bad argument #(\d+) to ([^ '(]+) \(`)
+
+// quoteArgError rewords gopher-lua's "bad argument #1 to decode (...)"
+// as Lua 5.1's "bad argument #1 to 'decode' (...)".
+func quoteArgError(msg string) string {
+	if !strings.Contains(msg, "bad argument #") {
+		return msg
+	}
+	return badArgument.ReplaceAllString(msg, "bad argument #$1 to '$2' (")
 }
 
 // luaToString is tostring() for the values an error can be.

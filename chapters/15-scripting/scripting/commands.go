@@ -129,6 +129,12 @@ func numKeys(c *server.Client, notInt string) (int, bool) {
 // evalCommand is EVAL, EVALSHA and their _RO forms (evalGenericCommand).
 func (x *Scripting) evalCommand(sha, ro bool) func(*server.Client) {
 	return func(c *server.Client) {
+		if sha && len(c.Args[1]) != 40 {
+			// No SHA1 has another length: Redis answers before it
+			// reads numkeys.
+			c.Error(errNoScript)
+			return
+		}
 		numkeys, ok := numKeys(c, errNotInt)
 		if !ok {
 			return
@@ -137,7 +143,7 @@ func (x *Scripting) evalCommand(sha, ro bool) func(*server.Client) {
 		var flags script.Flags
 		if sha {
 			id = strings.ToLower(string(c.Args[1]))
-			if flags, ok = x.eng.Lookup(id); !ok || len(id) != 40 {
+			if flags, ok = x.eng.Lookup(id); !ok {
 				c.Error(errNoScript)
 				return
 			}
