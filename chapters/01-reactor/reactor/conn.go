@@ -31,6 +31,7 @@ type Conn struct {
 // bit set is enough.
 const (
 	fInBatch      uint16 = 1 << iota // in this turn's Readable batch
+	fInNested                        // in the batch of a TurnWhileBusy
 	fRequeued                        // in l.requeue
 	fPending                         // in l.pending (output to flush or a close to finish)
 	fFilled                          // Fill read bytes this turn
@@ -263,6 +264,17 @@ func (c *Conn) Closing() bool { return c.flags&(fClosing|fClosed) != 0 }
 // calls Handler.Closed. Idempotent.
 func (c *Conn) CloseNow() {
 	if c.flags&fClosed != 0 {
+		return
+	}
+	if c.l.nested && c == c.l.busyConn {
+		// Its command is still running (TurnWhileBusy) and holds slices
+		// of its input: drop the output now and close in the next
+		// normal turn's flush, as after a write error.
+		if c.out != nil {
+			c.out.off = len(c.out.b)
+		}
+		c.flags |= fClosing | fWriteErr
+		c.markPending()
 		return
 	}
 	c.flags |= fClosed

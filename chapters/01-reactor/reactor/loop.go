@@ -90,9 +90,10 @@ type Loop struct {
 	// nested is set during TurnWhileBusy, which keeps its own batch,
 	// flush list and events so that the turn it interrupted finds its
 	// own as it left them.
-	nested                     bool
-	nestedFired                []event
-	nestedReady, nestedPending []*Conn
+	nested      bool
+	busyConn    *Conn // the connection TurnWhileBusy leaves alone
+	nestedFired []event
+	nestedReady []*Conn
 
 	workers []chan job
 	done    chan struct{}
@@ -298,29 +299,34 @@ func (l *Loop) waitTimeout() int {
 // TurnWhileBusy is one short turn of the loop from inside a command that
 // runs for a long time on the loop goroutine (a script past
 // busy-reply-threshold), Redis's processEventsWhileBlocked. It accepts
-// connections and reads, parses and answers clients, without waiting:
-// the handler's Readable runs as usual, and it is up to the handler to
-// answer only what may run while the long command has not finished
-// (-BUSY to the rest). No timer or posted function runs and no
-// BeforeSleep hook: they may touch what the long command is changing.
+// connections, reads, parses and answers clients, runs the BeforeSleep
+// hooks (the AOF's flush comes before any reply leaves, as in every
+// turn) and flushes output, without waiting. The handler's Readable runs
+// as usual; it is up to the handler to answer only what may run while
+// the long command has not finished (-BUSY to the rest). No timer or
+// posted function runs: they may touch what the long command is changing.
 //
-// The connections of the interrupted turn's batch, the client whose
-// command is running among them, are left alone: not read, not closed,
-// not flushed. Nor is output written before this turn: it may be a reply
-// that must wait for the AOF's flush in the interrupted turn's
-// BeforeSleep. Only replies written during this turn leave now.
-func (l *Loop) TurnWhileBusy() error {
+// running, the connection whose command is the long one, is not read and
+// not closed (Redis's protectClient): a close asked for meanwhile waits
+// for the next normal turn. The other connections of the interrupted
+// turn's batch are handed to Readable again, since commands they sent in
+// that turn may not have run yet.
+func (l *Loop) TurnWhileBusy(running *Conn) error {
 	if l.nested || l.stopped.Load() {
 		return nil
 	}
-	l.nested = true
-	defer func() { l.nested = false }()
-	ready, pending := l.ready, l.pending
-	l.ready, l.pending = l.nestedReady[:0], l.nestedPending[:0]
+	l.nested, l.busyConn = true, running
+	ready := l.ready
+	l.ready = l.nestedReady[:0]
 	defer func() {
-		l.nestedReady, l.nestedPending = l.ready[:0], l.pending[:0]
-		l.ready, l.pending = ready, pending
+		l.nestedReady, l.ready = l.ready[:0], ready
+		l.nested, l.busyConn = false, nil
 	}()
+	for _, c := range ready {
+		if c != running && c.reading() {
+			l.addReady(c)
+		}
+	}
 	fired, err := l.poll.wait(0, l.nestedFired[:0])
 	if err != nil {
 		return fmt.Errorf("reactor: poll: %w", err)
@@ -334,6 +340,9 @@ func (l *Loop) TurnWhileBusy() error {
 		l.h.Readable(l.ready)
 		l.afterReadable()
 	}
+	for _, fn := range l.beforeSleep {
+		fn()
+	}
 	l.flush()
 	return nil
 }
@@ -342,9 +351,9 @@ func (l *Loop) TurnWhileBusy() error {
 func (l *Loop) Busy() bool { return l.nested }
 
 // dispatch routes one poller event: listeners accept, connections join the
-// Readable batch or the flush list, errors close. In a turn while busy a
-// connection of the interrupted batch is skipped, and EPOLLOUT too (see
-// TurnWhileBusy); level-triggered, both come back in the next turn.
+// Readable batch or the flush list, errors close. In a turn while busy
+// the running connection is skipped (see TurnWhileBusy); level-triggered,
+// its events come back in the next normal turn.
 func (l *Loop) dispatch(ev event) {
 	fd := int(ev.fd)
 	var c *Conn
@@ -357,11 +366,8 @@ func (l *Loop) dispatch(ev event) {
 		}
 		return
 	}
-	if l.nested {
-		if c.flags&fInBatch != 0 {
-			return
-		}
-		ev.mask &^= evWrite
+	if l.nested && c == l.busyConn {
+		return
 	}
 	if ev.mask&evErr != 0 {
 		c.CloseNow()
@@ -443,22 +449,33 @@ func (l *Loop) pauseAccepting() {
 }
 
 func (l *Loop) addReady(c *Conn) {
-	if c.flags&fInBatch == 0 {
-		c.flags |= fInBatch
+	f := l.batchFlag()
+	if c.flags&f == 0 {
+		c.flags |= f
 		l.ready = append(l.ready, c)
 	}
+}
+
+// batchFlag marks a connection as in the batch being built: the turn's,
+// or, during TurnWhileBusy, its own, which may hold connections of the
+// interrupted batch.
+func (l *Loop) batchFlag() uint16 {
+	if l.nested {
+		return fInNested
+	}
+	return fInBatch
 }
 
 // collectRequeued moves requeued connections into this turn's batch.
 // A connection that cannot be read now (paused, over HighWater, closing)
 // is dropped from the queue: resuming it requeues it again.
 //
-// In a turn while busy, a connection of the interrupted batch stays in
-// the queue for the next normal turn.
+// In a turn while busy, the running connection stays in the queue for
+// the next normal turn.
 func (l *Loop) collectRequeued() {
 	kept := l.requeue[:0]
 	for _, c := range l.requeue {
-		if l.nested && c.flags&fInBatch != 0 {
+		if l.nested && c == l.busyConn {
 			kept = append(kept, c)
 			continue
 		}
@@ -478,7 +495,7 @@ func (l *Loop) afterReadable() {
 	for i, c := range l.ready {
 		l.ready[i] = nil
 		f := c.flags
-		c.flags &^= fInBatch | fFilled | fHup
+		c.flags &^= l.batchFlag() | fFilled | fHup
 		switch {
 		case f&fClosed != 0:
 		case f&fReadErr != 0:
@@ -564,14 +581,21 @@ func (l *Loop) flush() {
 		l.Each(l.pending[:n:n], l.flushFn)
 	}
 	// Closed callbacks may Write to other connections and append to
-	// l.pending: index, don't range.
+	// l.pending: index, don't range. In a turn while busy the running
+	// connection stays in the list, unsettled: settling may close it.
+	kept := 0
 	for i := 0; i < len(l.pending); i++ {
 		c := l.pending[i]
 		l.pending[i] = nil
+		if l.nested && c == l.busyConn {
+			l.pending[kept] = c
+			kept++
+			continue
+		}
 		if i >= n {
 			c.flush()
 		}
 		c.settle()
 	}
-	l.pending = l.pending[:0]
+	l.pending = l.pending[:kept]
 }

@@ -126,9 +126,10 @@ func (s *Server) OutOfMemoryAtStart() bool { return s.layers.memory != nil && s.
 // that is taking long on the loop goroutine: a script past
 // busy-reply-threshold (reactor.Loop.TurnWhileBusy). Meanwhile the path
 // refuses every command not flagged allow-busy with reply, Redis's -BUSY.
-// The running command's reply, kept in the shared buffer, and its time
-// are set aside and put back.
-func (s *Server) WhileBusy(reply string) error {
+// running, the client whose command is taking long, is not read. The
+// running command's reply, kept in the shared buffer, and its time are
+// set aside and put back.
+func (s *Server) WhileBusy(running *Client, reply string) error {
 	if s.busyReply != "" || s.stopped {
 		return nil
 	}
@@ -138,7 +139,7 @@ func (s *Server) WhileBusy(reply string) error {
 		s.busyOut, s.busyReply = s.reply.B[:0], ""
 		s.reply.B, s.reply.Proto, s.cmdTime = saved, proto, now
 	}()
-	return s.Loop.TurnWhileBusy()
+	return s.Loop.TurnWhileBusy(running.Conn)
 }
 
 // Busy is the -BUSY reply while WhileBusy serves clients, "" otherwise:

@@ -159,6 +159,14 @@ func tableToReply(w *resp.Writer, t *lua.LTable, scriptResp, depth int) {
 		w.BigNumber(oneLine(string(s)))
 		return
 	}
+	if v, ok := t.RawGetString("verbatim_string").(*lua.LTable); ok {
+		format, okF := v.RawGetString("format").(lua.LString)
+		str, okS := v.RawGetString("string").(lua.LString)
+		if okF && okS {
+			w.Verbatim(string(format), string(str))
+			return
+		}
+	}
 	if m, ok := t.RawGetString("map").(*lua.LTable); ok {
 		n := 0
 		m.ForEach(func(lua.LValue, lua.LValue) { n++ })

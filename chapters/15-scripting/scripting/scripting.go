@@ -51,6 +51,7 @@ type Scripting struct {
 	isEval   bool     // EVAL mode (SCRIPT KILL), not FCALL (FUNCTION KILL)
 	name     string   // the script's SHA1 or the function's name
 	command  [][]byte // the command that started it (FUNCTION STATS)
+	client   *server.Client
 	busy     bool     // past the threshold
 	lastTurn time.Time
 }
@@ -118,7 +119,7 @@ func (x *Scripting) interrupt() {
 		return
 	}
 	x.lastTurn = now
-	if err := x.srv.WhileBusy(x.busyReply()); err != nil {
+	if err := x.srv.WhileBusy(x.client, x.busyReply()); err != nil {
 		x.srv.Log.Warnf("While a script is busy: %v", err)
 	}
 	if x.srv.Stopping() {
@@ -151,9 +152,9 @@ func (x *Scripting) execute(c *server.Client, flags script.Flags, ro, isEval boo
 		Log:       x.log,
 		Interrupt: x.interrupt,
 	}
-	x.run, x.started, x.isEval, x.name, x.command, x.busy = r, time.Now(), isEval, name, c.Args, false
+	x.run, x.started, x.isEval, x.name, x.command, x.client, x.busy = r, time.Now(), isEval, name, c.Args, c, false
 	reply := fn(r)
-	x.run, x.command = nil, nil
+	x.run, x.command, x.client = nil, nil, nil
 	if x.busy {
 		x.srv.Log.Warnf("Slow script finished in %d milliseconds", time.Since(x.started).Milliseconds())
 	}
