@@ -52,7 +52,7 @@ type Scripting struct {
 	name     string   // the script's SHA1 or the function's name
 	command  [][]byte // the command that started it (FUNCTION STATS)
 	client   *server.Client
-	busy     bool     // past the threshold
+	busy     bool // past the threshold
 	lastTurn time.Time
 }
 
