@@ -42,6 +42,7 @@ func Options() []*Option {
 		{Name: "maxmemory-policy", Kind: Enum, Default: "noeviction", Mutable: true,
 			Values: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
 			Usage:  "what to do when maxmemory is reached"},
+		{Name: "tracking-table-max-keys", Kind: Int, Default: "1000000", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "keys client-side caching remembers at most (0: no limit)"},
 		{Name: "maxmemory-samples", Kind: Int, Default: "5", Min: 1, Max: maxInt, Mutable: true, Usage: "keys sampled per eviction"},
 
 		// Persistence.

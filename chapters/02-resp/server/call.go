@@ -20,6 +20,8 @@ func (s *Server) Call(c *Client, cmd *Command) {
 	mark, changes := len(s.reply.B), s.changes
 	start := time.Now()
 	s.depth++
+	prev := s.current
+	s.current = c
 	cmd.Run(c)
 	cmd.Usec += time.Since(start).Microseconds()
 	cmd.Calls++
@@ -46,6 +48,7 @@ func (s *Server) Call(c *Client, cmd *Command) {
 	for _, o := range s.layers.callObservers {
 		o.Called(c, cmd, changed) // still at the call's depth: Nested() says whether EXEC ran it
 	}
+	s.current = prev
 	s.depth--
 	if s.depth == 0 && !s.inUnit {
 		s.propagatePending()
@@ -56,6 +59,11 @@ func (s *Server) Call(c *Client, cmd *Command) {
 // nested ones included). A change made outside one, by eviction or for a
 // woken blocked client, is no command's: WATCH counts it at once.
 func (s *Server) InCommand() bool { return s.depth > 0 }
+
+// Current is the client whose command is running (Redis's
+// server.current_client), nil between commands: a layer that hears of a
+// change learns whether the client it would tell is the one making it.
+func (s *Server) Current() *Client { return s.current }
 
 // Nested reports whether the running command was not sent by its client
 // but run by another command (EXEC): Redis's server.in_nested_call. Such

@@ -61,6 +61,7 @@ type Server struct {
 	clients map[int64]*Client
 	nextID  int64
 	info    []infoSection
+	current *Client     // whose command is running (Current)
 	depth   int         // calls running: 1 in a client's command, 2 in one EXEC runs (Nested)
 	pending []op        // changes of the running execution unit, not propagated yet
 	inUnit  bool        // Unit is running
@@ -153,6 +154,10 @@ func (s *Server) Clients() []*Client {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	return list
 }
+
+// ClientByID returns the connected client with that id, nil if there is
+// none (Redis's lookupClientByID).
+func (s *Server) ClientByID(id int64) *Client { return s.clients[id] }
 
 // ClientCount is the number of connected clients.
 func (s *Server) ClientCount() int { return len(s.clients) }
