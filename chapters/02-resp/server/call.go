@@ -23,7 +23,8 @@ func (s *Server) Call(c *Client, cmd *Command) {
 	prev := s.current
 	s.current = c
 	cmd.Run(c)
-	cmd.Usec += time.Since(start).Microseconds()
+	took := time.Since(start)
+	cmd.Usec += took.Microseconds()
 	cmd.Calls++
 	s.Stats.Commands++
 	if len(s.reply.B) > mark && s.reply.B[mark] == '-' {
@@ -45,6 +46,7 @@ func (s *Server) Call(c *Client, cmd *Command) {
 		c.also = nil
 	}
 	changed := s.changes != changes
+	s.took = took
 	for _, o := range s.layers.callObservers {
 		o.Called(c, cmd, changed) // still at the call's depth: Nested() says whether EXEC ran it
 	}
@@ -59,6 +61,10 @@ func (s *Server) Call(c *Client, cmd *Command) {
 // nested ones included). A change made outside one, by eviction or for a
 // woken blocked client, is no command's: WATCH counts it at once.
 func (s *Server) InCommand() bool { return s.depth > 0 }
+
+// CallDuration is how long the call the observers hear of took to run
+// (SLOWLOG, LATENCY): an observer's own time is not in it.
+func (s *Server) CallDuration() time.Duration { return s.took }
 
 // Current is the client whose command is running (Redis's
 // server.current_client), nil between commands: a layer that hears of a
