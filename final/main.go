@@ -42,6 +42,7 @@ import (
 	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
+	"github.com/gocache/gocache/final/standalone"
 	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/tracking"
 	"github.com/gocache/gocache/final/typecmd"
@@ -116,6 +117,7 @@ func run(path string, ctx *cli.Context) error {
 	blk.Streams(stream.Register(s, ca))                                // streams, whose XREAD and XREADGROUP block there
 	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))     // CLIENT TRACKING: client-side caching
 	followIntrospection(cfg, slowlog.Register(s), latency.Register(s)) // SLOWLOG, LATENCY
+	standalone.Register(s)                                             // CLUSTER, READONLY, MODULE: no cluster, no modules
 	err = registerPersistence(s, cfg, ca)                              // chapters 04 and 05: load the AOF, append, rewrite
 	if err != nil {
 		return err

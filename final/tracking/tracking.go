@@ -199,8 +199,8 @@ func (t *Tracker) remember(c *server.Client, st *state, cmd *server.Command) {
 	if (st.optin && !st.caching) || (st.optout && st.caching) {
 		return
 	}
-	for _, i := range cmd.Keys(len(c.Args)) {
-		key := string(c.Args[i])
+	for _, k := range cmd.KeyArgs(c.Args) {
+		key := string(c.Args[k.Pos])
 		ids := t.table[key]
 		if ids == nil {
 			ids = map[int64]struct{}{}

@@ -27,6 +27,7 @@ const (
 	AllowBusy
 	Movablekeys
 	NoMandatoryKeys
+	NoAsyncLoading
 )
 
 // flagNames are Redis 7's spellings, in the order COMMAND INFO lists them.
@@ -38,7 +39,7 @@ var flagNames = []struct {
 	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"}, {Loading, "loading"},
 	{Stale, "stale"}, {SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"},
 	{Fast, "fast"}, {NoAuth, "no_auth"}, {MayReplicate, "may_replicate"},
-	{NoMandatoryKeys, "no_mandatory_keys"}, {NoMulti, "no_multi"},
+	{NoMandatoryKeys, "no_mandatory_keys"}, {NoAsyncLoading, "no_async_loading"}, {NoMulti, "no_multi"},
 	{Movablekeys, "movablekeys"}, {AllowBusy, "allow_busy"},
 }
 
@@ -65,6 +66,10 @@ type Command struct {
 	Step     int // distance between keys (MSET k v k v: 2)
 	Group    string
 	Run      func(c *Client) // reads c.Args, writes the reply with c.W
+	// KeysOf, if set, finds the keys of a call where Redis's key specs
+	// cannot tell them, or their flags, from the arguments alone (Redis's
+	// getkeys_proc: SORT's STORE, SET's GET).
+	KeysOf func(args [][]byte) []KeyArg
 	// Subcommands, for container commands such as CONFIG and CLIENT: the
 	// lookup descends into them so arity errors name "config|get".
 	Subcommands Table
