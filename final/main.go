@@ -27,21 +27,21 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/final/admin"
-	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/evict"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/rdbvalue"
-	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
-	"github.com/gocache/gocache/final/typecmd"
-	"github.com/gocache/gocache/final/zset"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
@@ -101,7 +101,8 @@ func run(path string, ctx *cli.Context) error {
 	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
 	lists := list.Register(s, ca)              // the four other data types
-	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
+	zsets := zset.Register(s, ca)
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
 	rdbvalue.Register(s, keys, types)     // DUMP and RESTORE, in chapter 12's RDB format
 	sortcmd.Register(s, ca, lists)        // SORT and SORT_RO
 	evict.New(s, ca, cfg)                 // maxmemory: evict, or refuse writes with -OOM
@@ -109,7 +110,8 @@ func run(path string, ctx *cli.Context) error {
 	ps := pubsub.Register(s)              // SUBSCRIBE, PUBLISH and subscribed mode
 	ps.Limit = pubsub.Limit{}             // admin enforces client-output-buffer-limit for every class
 	blk := block.Register(s, ca, lists)   // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))   // streams, whose XREAD and XREADGROUP block there
+	zsets.BlockIn(blk)                    // BZPOPMIN, BZPOPMAX and BZMPOP wait there too
+	stream.Register(s, ca).BlockIn(blk)   // streams, whose XREAD and XREADGROUP block there
 	err = registerPersistence(s, cfg, ca) // chapters 04 and 05: load the AOF, append, rewrite
 	if err != nil {
 		return err

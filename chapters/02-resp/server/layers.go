@@ -88,7 +88,7 @@ type Pause interface {
 	Postpone(c *Client, mayReplicate bool) bool
 }
 
-// KeyWaiters is the blocking commands (final/block): clients that wait
+// KeyWaiters is the blocking commands (chapter 06's package block): clients that wait
 // for a key to be written.
 type KeyWaiters interface {
 	// ServeReady serves the clients waiting for keys that the last
