@@ -100,8 +100,9 @@ func run(path string, ctx *cli.Context) error {
 	cfg.Register(s)                            // CONFIG GET/SET: every option
 	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
-	lists := list.Register(s, ca)              // the four other data types
-	zsets := zset.Register(s, ca)
+	lists := list.Register(s, ca)              // chapter 06: lists (07: hashes, sets; 08: sorted sets)
+	zsets := zset.Register(s, ca)              // chapter 08: sorted sets
+	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
 	rdbvalue.Register(s, keys, types)     // DUMP and RESTORE, in chapter 12's RDB format
 	sortcmd.Register(s, ca, lists)        // SORT and SORT_RO

@@ -30,6 +30,7 @@ func setup(s *server.Server) {
 	hash.Register(s, ca)
 	set.Register(s, ca)
 	zsets := zset.Register(s, ca)
+	zsets.RegisterGeo(s)
 	sortcmd.Register(s, ca, lists)
 	multi.Register(s, ca)
 	blk := block.Register(s, ca, lists)

@@ -13,6 +13,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
 )
 
 // Start runs gocache with the string and key commands, what register
@@ -25,22 +26,9 @@ func Start(t testing.TB, register func(s *server.Server, ca *cache.Cache)) *serv
 	s := servertest.Start(t, func(s *server.Server) {
 		ca := cache.Register(s)
 		register(s, ca)
-		s.Commands.Add(objectEncoding(ca))
+		s.Commands.Add(typecmd.ObjectEncoding(ca))
 	})
 	return servertest.DialPair(t, servertest.Addr(s), redisAddr)
-}
-
-// objectEncoding stands in for OBJECT ENCODING key, which final/db owns,
-// so encodings compare byte for byte with Redis without that layer.
-func objectEncoding(ca *cache.Cache) *server.Command {
-	return &server.Command{Name: "object", Arity: 3, Run: func(c *server.Client) {
-		e := ca.DBs[c.DB].Peek(c.Args[2], 0)
-		if e == nil {
-			c.W.Null()
-			return
-		}
-		c.W.BulkString(e.Value.(interface{ Encoding() string }).Encoding())
-	}}
 }
 
 // SkipUnlessMeasuring skips a memory measurement unless GOCACHE_MEMORY

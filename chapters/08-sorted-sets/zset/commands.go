@@ -22,7 +22,6 @@ func (z *ZSet) Type() string { return "zset" }
 func Register(s *server.Server, ks typecmd.Keyspace) *Commands {
 	zc := &Commands{ks: ks, Limits: DefaultLimits}
 	s.Commands.Add(zc.table()...)
-	s.Commands.Add(zc.geoTable()...)
 	s.Config.Add(
 		typecmd.IntParam("zset-max-listpack-entries", "zset-max-ziplist-entries", &zc.Limits.Entries),
 		typecmd.IntParam("zset-max-listpack-value", "zset-max-ziplist-value", &zc.Limits.Value),

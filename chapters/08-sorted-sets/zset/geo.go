@@ -12,9 +12,14 @@ import (
 	"github.com/gocache/gocache/final/geohash"
 )
 
-// The GEO commands (Redis 7.0's geo.c): positions live in sorted sets,
-// each member's score the 52-bit geohash of its position, so GEOADD is a
-// ZADD and every sorted set command works on them.
+// RegisterGeo adds the GEO commands (Redis 7.0's geo.c) to s: positions
+// live in sorted sets, each member's score the 52-bit geohash of its
+// position, so GEOADD is a ZADD and every sorted set command works on
+// them. They are a layer of their own over the sorted sets, taught with
+// the other encodings built on existing types (bitmaps, HyperLogLog).
+func (zc *Commands) RegisterGeo(s *server.Server) {
+	s.Commands.Add(zc.geoTable()...)
+}
 
 func (zc *Commands) geoTable() []*server.Command {
 	const w, r, oom, mk = server.Write, server.ReadOnly, server.DenyOOM, server.Movablekeys

@@ -17,7 +17,7 @@ func startGeo(t *testing.T) (*server.Server, *servertest.Recorder) {
 	var rec *servertest.Recorder
 	s := servertest.Start(t, func(s *server.Server) {
 		rec = servertest.RecordPropagated(s)
-		zset.Register(s, cache.Register(s))
+		zset.Register(s, cache.Register(s)).RegisterGeo(s)
 	})
 	return s, rec
 }
