@@ -88,8 +88,8 @@ type Pause interface {
 	Postpone(c *Client, mayReplicate bool) bool
 }
 
-// KeyWaiters is the blocking commands (chapter 06's package block): clients that wait
-// for a key to be written.
+// KeyWaiters is the blocking commands (chapter 06's package block):
+// clients that wait for a key to be written.
 type KeyWaiters interface {
 	// ServeReady serves the clients waiting for keys that the last
 	// top-level command wrote (Redis's handleClientsBlockedOnKeys).

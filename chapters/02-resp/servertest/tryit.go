@@ -47,7 +47,7 @@ var elapsed = regexp.MustCompile(`^\(\d+\.\d+s\)$`)
 func TryItSessions(md []byte) []Session {
 	var sessions []Session
 	var cur *Session
-	inSection, inFence, prevMark := false, false, false
+	inSection, inFence, prevMark, fenceMark := false, false, false, false
 	sc := bufio.NewScanner(bytes.NewReader(md))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
@@ -63,7 +63,7 @@ func TryItSessions(md []byte) []Session {
 				if !strings.HasPrefix(line, Prompt) {
 					continue // not a session: a shell or output listing
 				}
-				cur = &Session{Line: n - 1, Background: prevMark}
+				cur = &Session{Line: n - 1, Background: fenceMark}
 			}
 			if cmd, ok := strings.CutPrefix(line, Prompt); ok {
 				cur.Steps = append(cur.Steps, Step{Line: n, Command: cmd})
@@ -82,6 +82,7 @@ func TryItSessions(md []byte) []Session {
 			inSection = strings.TrimSpace(line) == "## Try it"
 		case inSection && strings.HasPrefix(line, "```"):
 			inFence = true
+			fenceMark, prevMark = prevMark, false
 		default:
 			if strings.TrimSpace(line) != "" {
 				prevMark = inSection && strings.TrimSpace(line) == BackgroundMark
@@ -133,7 +134,7 @@ func TryIt(t *testing.T, readme string, port int) {
 			}
 			go func() { w.done <- w.cmd.Wait() }()
 			t.Cleanup(func() { w.cmd.Process.Kill() })
-			waitBlockedClients(t, ctl, before+1)
+			WaitBlocked(t, ctl, before+1)
 			bg = append(bg, w)
 			continue
 		}
@@ -187,9 +188,9 @@ func blockedClients(t *testing.T, c *Conn) int {
 	return n
 }
 
-// waitBlockedClients polls INFO clients until blocked_clients is at
-// least n.
-func waitBlockedClients(t *testing.T, c *Conn, n int) {
+// WaitBlocked polls INFO clients on c until blocked_clients is at least
+// n: a client sent a blocking command and the server parked it.
+func WaitBlocked(t *testing.T, c *Conn, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for blockedClients(t, c) < n {
