@@ -14,14 +14,7 @@ func TestMain(m *testing.M) { servertest.Main(m) }
 
 // TestTryIt runs the README's redis-cli sessions against the chapter's
 // program and expects the output the tutorial shows.
-func TestTryIt(t *testing.T) {
-	p := servertest.StartProcess(t, t.TempDir(), servertest.Build(t, "."))
-	p.WaitReady(t, 20*time.Second)
-	servertest.TryIt(t, "README.md", p.Port())
-	if code := p.Stop(t, 20*time.Second); code != 0 {
-		t.Fatalf("exit status %d after SIGTERM:\n%s", code, p.Log)
-	}
-}
+func TestTryIt(t *testing.T) { servertest.TryItProgram(t) }
 
 // TestAOFRecordsThePopNotTheWait: a client served after waiting in BLPOP
 // reaches the AOF as the LPOP it amounts to, after the RPUSH that woke

@@ -279,3 +279,16 @@ func unescape(c byte) byte {
 	}
 	return c
 }
+
+// TryItProgram builds the chapter program in the test's directory,
+// starts it on a free port, runs the sessions of its README.md (TryIt)
+// and stops it: it must exit 0 after SIGTERM.
+func TryItProgram(t *testing.T) {
+	t.Helper()
+	p := StartProcess(t, t.TempDir(), Build(t, "."))
+	p.WaitReady(t, 20*time.Second)
+	TryIt(t, "README.md", p.Port())
+	if code := p.Stop(t, 20*time.Second); code != 0 {
+		t.Fatalf("exit status %d after SIGTERM:\n%s", code, p.Log)
+	}
+}
