@@ -23,6 +23,9 @@ var programs = []struct {
 	{"./chapters/03-cache", false},
 	{"./chapters/04-aof", true},
 	{"./chapters/05-aof-rewrite", true},
+	{"./chapters/06-lists", true},
+	{"./chapters/07-hashes-sets", true},
+	{"./chapters/08-sorted-sets", true},
 	{"./final", true},
 }
 

@@ -243,7 +243,7 @@ func BenchmarkIndexMiddle(b *testing.B) {
 }
 
 // TestMemoryPerElement measures bytes per element for one big list and
-// many small ones (numbers recorded in final/TYPES.md).
+// many small ones (numbers recorded in docs/types.md).
 func TestMemoryPerElement(t *testing.T) {
 	typetest.SkipUnlessMeasuring(t)
 	const n = 1000000

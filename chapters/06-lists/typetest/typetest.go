@@ -2,7 +2,7 @@
 // zset, chapters 06-08) share: a gocache with chapter 03's
 // string and key commands plus the types under test, paired with a real
 // redis-server to compare replies with, and the live-heap measure behind
-// the memory figures in final/TYPES.md.
+// the memory figures in docs/types.md.
 package typetest
 
 import (
@@ -36,7 +36,7 @@ func Start(t testing.TB, register func(s *server.Server, ca *cache.Cache)) *serv
 func SkipUnlessMeasuring(t testing.TB) {
 	t.Helper()
 	if os.Getenv("GOCACHE_MEMORY") == "" {
-		t.Skip("memory measurement: set GOCACHE_MEMORY=1 (numbers in final/TYPES.md)")
+		t.Skip("memory measurement: set GOCACHE_MEMORY=1 (numbers in docs/types.md)")
 	}
 }
 
