@@ -177,7 +177,7 @@ func check(t *testing.T, readme string, step Step, got string) {
 }
 
 // blockedClients is INFO clients' blocked_clients.
-func blockedClients(t *testing.T, c *Conn) int {
+func blockedClients(t testing.TB, c *Conn) int {
 	t.Helper()
 	info := c.Do("INFO", "clients")
 	_, rest, ok := strings.Cut(info, "blocked_clients:")
@@ -188,16 +188,20 @@ func blockedClients(t *testing.T, c *Conn) int {
 	return n
 }
 
-// WaitBlocked polls INFO clients on c until blocked_clients is at least
-// n: a client sent a blocking command and the server parked it.
-func WaitBlocked(t *testing.T, c *Conn, n int) {
+// WaitBlocked polls INFO clients on c until blocked_clients is n: the
+// server parked as many clients in blocking commands.
+func WaitBlocked(t testing.TB, c *Conn, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for blockedClients(t, c) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("blocked_clients never reached %d", n)
+	for {
+		got := blockedClients(t, c)
+		if got == n {
+			return
 		}
-		time.Sleep(5 * time.Millisecond) // polling interval, bounded by the deadline
+		if time.Now().After(deadline) {
+			t.Fatalf("blocked_clients is %d, never became %d", got, n)
+		}
+		time.Sleep(2 * time.Millisecond) // polling interval, bounded by the deadline
 	}
 }
 

@@ -25,7 +25,7 @@ func TestTimeoutRepliesNullAfterTheTimeout(t *testing.T) {
 		proto int
 		want  string
 	}{{2, "*-1\r\n"}, {3, "_\r\n"}} {
-		c := servertest.Dial(t, f.addr)
+		c := servertest.Dial(t, f.Addr)
 		if tc.proto == 3 {
 			c.Do("HELLO", "3")
 		}
@@ -43,19 +43,19 @@ func TestTimeoutRepliesNullAfterTheTimeout(t *testing.T) {
 
 func TestPushWakesTheFirstBlockedClient(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
-	first, second := servertest.Dial(t, f.addr), servertest.Dial(t, f.addr)
+	ctl := servertest.Dial(t, f.Addr)
+	first, second := servertest.Dial(t, f.Addr), servertest.Dial(t, f.Addr)
 	first.Send(string(servertest.Command("BLPOP", "k", "0")))
-	waitBlocked(t, ctl, 1)
+	servertest.WaitBlocked(t, ctl, 1)
 	second.Send(string(servertest.Command("BLPOP", "k", "0")))
-	waitBlocked(t, ctl, 2)
+	servertest.WaitBlocked(t, ctl, 2)
 	if got := ctl.Do("LPUSH", "k", "a"); got != ":1\r\n" {
 		t.Fatalf("LPUSH = %q", got)
 	}
 	if got := first.ReadRaw(); got != "*2\r\n$1\r\nk\r\n$1\r\na\r\n" {
 		t.Fatalf("first client got %q", got)
 	}
-	waitBlocked(t, ctl, 1)
+	servertest.WaitBlocked(t, ctl, 1)
 	if got := ctl.Do("EXISTS", "k"); got != ":0\r\n" {
 		t.Fatalf("the served list should be gone: EXISTS = %q", got)
 	}
@@ -63,17 +63,17 @@ func TestPushWakesTheFirstBlockedClient(t *testing.T) {
 	if got := second.ReadRaw(); got != "*2\r\n$1\r\nk\r\n$1\r\nb\r\n" {
 		t.Fatalf("second client got %q", got)
 	}
-	waitBlocked(t, ctl, 0)
+	servertest.WaitBlocked(t, ctl, 0)
 }
 
 func TestFIFOAcrossThreeClients(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
+	ctl := servertest.Dial(t, f.Addr)
 	var cs []*servertest.Conn
 	for i := 0; i < 3; i++ {
-		c := servertest.Dial(t, f.addr)
+		c := servertest.Dial(t, f.Addr)
 		c.Send(string(servertest.Command("BLPOP", "k", "0")))
-		waitBlocked(t, ctl, i+1)
+		servertest.WaitBlocked(t, ctl, i+1)
 		cs = append(cs, c)
 	}
 	ctl.Do("RPUSH", "k", "a", "b", "c")
@@ -82,13 +82,13 @@ func TestFIFOAcrossThreeClients(t *testing.T) {
 			t.Errorf("client %d got %q, want element %s", i, got, want)
 		}
 	}
-	f.propagated()
+	f.Propagated()
 }
 
 func TestPropagatesTheNonBlockingForm(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
-	c := servertest.Dial(t, f.addr)
+	ctl := servertest.Dial(t, f.Addr)
+	c := servertest.Dial(t, f.Addr)
 	// At once.
 	for _, cmd := range [][]string{
 		{"RPUSH", "l", "a", "b", "c", "d", "e"},
@@ -107,7 +107,7 @@ func TestPropagatesTheNonBlockingForm(t *testing.T) {
 		"RPUSH l a b c d e", "LPOP l", "RPOP l", "LMOVE l m left Right", "RPOPLPUSH m n",
 		"RPOP l 2", "ZADD z 1 a 2 b 3 c", "ZPOPMIN z", "ZPOPMAX z 2",
 	}
-	if got := f.propagated(); !slices.Equal(withoutSelect(got), want) {
+	if got := f.Propagated(); !slices.Equal(withoutSelect(got), want) {
 		t.Errorf("immediate forms propagated\n %q\nwant\n %q", got, want)
 	}
 	// Served.
@@ -117,19 +117,19 @@ func TestPropagatesTheNonBlockingForm(t *testing.T) {
 		{"BZPOPMAX", "y", "0"},
 		{"BLMPOP", "0", "1", "q", "LEFT", "COUNT", "2"},
 	} {
-		servertest.Dial(t, f.addr).Send(string(servertest.Command(cmd...)))
-		waitBlocked(t, ctl, i+1)
+		servertest.Dial(t, f.Addr).Send(string(servertest.Command(cmd...)))
+		servertest.WaitBlocked(t, ctl, i+1)
 	}
 	ctl.Do("RPUSH", "a", "x")
 	ctl.Do("ZADD", "y", "5", "e")
 	ctl.Do("RPUSH", "q", "1", "2", "3")
-	waitBlocked(t, ctl, 0)
+	servertest.WaitBlocked(t, ctl, 0)
 	want = []string{
 		"RPUSH a x", "LMOVE a b LEFT RIGHT", "LPOP b",
 		"ZADD y 5 e", "ZPOPMAX y",
 		"RPUSH q 1 2 3", "LPOP q 2",
 	}
-	if got := f.propagated(); !slices.Equal(withoutSelect(got), want) {
+	if got := f.Propagated(); !slices.Equal(withoutSelect(got), want) {
 		t.Errorf("served forms propagated\n %q\nwant\n %q", got, want)
 	}
 }
@@ -143,8 +143,8 @@ func withoutSelect(p []string) []string {
 // pop reaches the AOF after the transaction.
 func TestInsideMulti(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
-	c := servertest.Dial(t, f.addr)
+	ctl := servertest.Dial(t, f.Addr)
+	c := servertest.Dial(t, f.Addr)
 	c.Do("MULTI")
 	c.Do("BLPOP", "k", "0")
 	c.Do("BLMOVE", "k", "d", "LEFT", "LEFT", "0")
@@ -152,10 +152,10 @@ func TestInsideMulti(t *testing.T) {
 	if got := c.Do("EXEC"); got != "*3\r\n*-1\r\n$-1\r\n*-1\r\n" {
 		t.Fatalf("EXEC of blocking commands on nothing = %q", got)
 	}
-	w := servertest.Dial(t, f.addr)
+	w := servertest.Dial(t, f.Addr)
 	w.Send(string(servertest.Command("BLPOP", "k", "0")))
-	waitBlocked(t, ctl, 1)
-	f.propagated()
+	servertest.WaitBlocked(t, ctl, 1)
+	f.Propagated()
 	c.Do("MULTI")
 	c.Do("RPUSH", "k", "a")
 	c.Do("SET", "s", "1")
@@ -167,7 +167,7 @@ func TestInsideMulti(t *testing.T) {
 		t.Fatalf("waiting client got %q", got)
 	}
 	want := []string{"MULTI", "RPUSH k a", "SET s 1", "EXEC", "LPOP k"}
-	if got := withoutSelect(f.propagated()); !slices.Equal(got, want) {
+	if got := withoutSelect(f.Propagated()); !slices.Equal(got, want) {
 		t.Fatalf("propagated %q, want %q", got, want)
 	}
 }
@@ -176,15 +176,15 @@ func TestInsideMulti(t *testing.T) {
 // a later push is not handed to it.
 func TestDisconnectWhileBlocked(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
-	c, err := net.Dial("tcp", f.addr)
+	ctl := servertest.Dial(t, f.Addr)
+	c, err := net.Dial("tcp", f.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Write(servertest.Command("BLPOP", "k", "0"))
-	waitBlocked(t, ctl, 1)
+	servertest.WaitBlocked(t, ctl, 1)
 	c.Close()
-	waitBlocked(t, ctl, 0)
+	servertest.WaitBlocked(t, ctl, 0)
 	ctl.Do("RPUSH", "k", "a")
 	if got := ctl.Do("LLEN", "k"); got != ":1\r\n" {
 		t.Fatalf("LLEN after the waiting client left = %q, want :1", got)
@@ -195,16 +195,16 @@ func TestDisconnectWhileBlocked(t *testing.T) {
 // timer of the event loop, not a goroutine.
 func TestBlockedClientsNeedNoGoroutines(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
+	ctl := servertest.Dial(t, f.Addr)
 	ctl.Do("PING")
 	before := runtime.NumGoroutine()
 	const n = 100
 	conns := make([]*servertest.Conn, n)
 	for i := range conns {
-		conns[i] = servertest.Dial(t, f.addr)
+		conns[i] = servertest.Dial(t, f.Addr)
 		conns[i].Send(string(servertest.Command("BLPOP", "k", "2")))
 	}
-	waitBlocked(t, ctl, n)
+	servertest.WaitBlocked(t, ctl, n)
 	if after := runtime.NumGoroutine(); after > before+5 {
 		t.Fatalf("%d blocked clients: goroutines went from %d to %d", n, before, after)
 	}
@@ -213,12 +213,12 @@ func TestBlockedClientsNeedNoGoroutines(t *testing.T) {
 			t.Fatalf("client %d: %q, want the timeout's null array", i, got)
 		}
 	}
-	waitBlocked(t, ctl, 0)
+	servertest.WaitBlocked(t, ctl, 0)
 }
 
 func TestGoRedisBLPop(t *testing.T) {
 	f := start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: f.addr, Protocol: 3})
+	rdb := redis.NewClient(&redis.Options{Addr: f.Addr, Protocol: 3})
 	defer rdb.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -231,8 +231,8 @@ func TestGoRedisBLPop(t *testing.T) {
 		v, err := rdb.BLPop(ctx, 5*time.Second, "q1", "q2").Result()
 		done <- result{v, err}
 	}()
-	ctl := servertest.Dial(t, f.addr)
-	waitBlocked(t, ctl, 1)
+	ctl := servertest.Dial(t, f.Addr)
+	servertest.WaitBlocked(t, ctl, 1)
 	ctl.Do("RPUSH", "q2", "job")
 	r := <-done
 	if r.err != nil || !slices.Equal(r.v, []string{"q2", "job"}) {
@@ -247,22 +247,22 @@ func TestGoRedisBLPop(t *testing.T) {
 // TestUnblock is the function CLIENT UNBLOCK calls.
 func TestUnblock(t *testing.T) {
 	f := start(t)
-	ctl := servertest.Dial(t, f.addr)
+	ctl := servertest.Dial(t, f.Addr)
 	for _, tc := range []struct {
 		withError bool
 		want      string
 	}{{false, "*-1\r\n"}, {true, "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"}} {
-		c := servertest.Dial(t, f.addr)
+		c := servertest.Dial(t, f.Addr)
 		c.Send(string(servertest.Command("BZPOPMIN", "z", "0")))
-		waitBlocked(t, ctl, 1)
+		servertest.WaitBlocked(t, ctl, 1)
 		done := make(chan [2]bool, 1)
-		f.srv.Loop.Post(func() {
+		f.Srv.Loop.Post(func() {
 			var r [2]bool
-			for _, cl := range f.srv.Clients() {
+			for _, cl := range f.Srv.Clients() {
 				if cl.Blocked() {
-					r[0] = f.block.Unblock(cl, tc.withError)
+					r[0] = f.Block.Unblock(cl, tc.withError)
 				} else if !r[1] {
-					r[1] = f.block.Unblock(cl, tc.withError)
+					r[1] = f.Block.Unblock(cl, tc.withError)
 				}
 			}
 			done <- r
@@ -291,7 +291,7 @@ func TestSwapDB(t *testing.T) {
 	ctl := servertest.Dial(t, servertest.Addr(s))
 	c := servertest.Dial(t, servertest.Addr(s))
 	c.Send(string(servertest.Command("BLPOP", "k", "0")))
-	waitBlocked(t, ctl, 1)
+	servertest.WaitBlocked(t, ctl, 1)
 	ctl.Do("SELECT", "1")
 	ctl.Do("RPUSH", "k", "from1")
 	ctl.Do("SWAPDB", "0", "1")

@@ -2,6 +2,8 @@ package block_test
 
 import (
 	"testing"
+
+	"github.com/gocache/gocache/chapters/06-lists/block/blocktest"
 )
 
 // TestImmediateLikeRedis checks the paths that do not block: a key that
@@ -9,9 +11,9 @@ import (
 // errors, in Redis's order of checks, in both protocols.
 func TestImmediateLikeRedis(t *testing.T) {
 	for _, proto := range []int{2, 3} {
-		sameAsRedis(t, func(s *session) {
+		sameAsRedis(t, func(s *blocktest.Session) {
 			if proto == 3 {
-				s.resp3(0)
+				s.RESP3(0)
 			}
 			steps := [][]string{
 				{"RPUSH", "l", "a", "b", "c", "d", "e"},
@@ -61,7 +63,7 @@ func TestImmediateLikeRedis(t *testing.T) {
 				{"BLMPOP", "0", "1", "l"},
 			}
 			for _, st := range steps {
-				s.do(0, st...)
+				s.Do(0, st...)
 			}
 		})
 	}
@@ -77,16 +79,16 @@ func TestTimeoutArgumentLikeRedis(t *testing.T) {
 		"-1", "-1.5", "inf", "-inf", "Infinity", "1e400", "1e5000", "1e-5000", "9223372036854775807",
 		"9.3e15", "1e16", "-1e30", "1_000", "0b1", "1p3", "0x1e3",
 	}
-	sameAsRedis(t, func(s *session) {
+	sameAsRedis(t, func(s *blocktest.Session) {
 		for _, to := range timeouts {
-			s.do(0, "MULTI")
-			s.do(0, "BLPOP", "nokey", to)
-			s.do(0, "BZPOPMIN", "nokey", to)
-			s.do(0, "BLMOVE", "nokey", "d", "LEFT", "LEFT", to)
-			s.do(0, "BRPOPLPUSH", "nokey", "d", to)
-			s.do(0, "BLMPOP", to, "1", "nokey", "LEFT")
-			s.do(0, "BZMPOP", to, "1", "nokey", "MIN")
-			s.do(0, "EXEC")
+			s.Do(0, "MULTI")
+			s.Do(0, "BLPOP", "nokey", to)
+			s.Do(0, "BZPOPMIN", "nokey", to)
+			s.Do(0, "BLMOVE", "nokey", "d", "LEFT", "LEFT", to)
+			s.Do(0, "BRPOPLPUSH", "nokey", "d", to)
+			s.Do(0, "BLMPOP", to, "1", "nokey", "LEFT")
+			s.Do(0, "BZMPOP", to, "1", "nokey", "MIN")
+			s.Do(0, "EXEC")
 		}
 	})
 }
@@ -95,80 +97,80 @@ func TestTimeoutArgumentLikeRedis(t *testing.T) {
 // who is served, in which order, with which reply, and what is left.
 func TestServedLikeRedis(t *testing.T) {
 	for _, proto := range []int{2, 3} {
-		sameAsRedis(t, func(s *session) {
+		sameAsRedis(t, func(s *blocktest.Session) {
 			if proto == 3 {
 				for i := 1; i <= 3; i++ {
-					s.resp3(i)
+					s.RESP3(i)
 				}
 			}
 			// FIFO: three clients, one push of three elements.
-			s.block(1, 1, "BLPOP", "k", "0")
-			s.block(2, 2, "BRPOP", "k", "0")
-			s.block(3, 3, "BLPOP", "other", "k", "0")
-			s.do(0, "RPUSH", "k", "a", "b", "c", "d")
-			s.read(1)
-			s.read(2)
-			s.read(3)
-			s.do(0, "LRANGE", "k", "0", "-1")
+			s.Block(1, 1, "BLPOP", "k", "0")
+			s.Block(2, 2, "BRPOP", "k", "0")
+			s.Block(3, 3, "BLPOP", "other", "k", "0")
+			s.Do(0, "RPUSH", "k", "a", "b", "c", "d")
+			s.Read(1)
+			s.Read(2)
+			s.Read(3)
+			s.Do(0, "LRANGE", "k", "0", "-1")
 
 			// The first key that becomes ready serves a client waiting
 			// on several; in a transaction, after EXEC.
-			s.do(0, "DEL", "k")
-			s.block(1, 1, "BLPOP", "k1", "k2", "0")
-			s.do(0, "MULTI")
-			s.do(0, "RPUSH", "k2", "x")
-			s.do(0, "RPUSH", "k1", "y")
-			s.do(0, "LLEN", "k2")
-			s.do(0, "EXEC")
-			s.read(1)
-			s.do(0, "LRANGE", "k1", "0", "-1")
-			s.do(0, "EXISTS", "k2")
+			s.Do(0, "DEL", "k")
+			s.Block(1, 1, "BLPOP", "k1", "k2", "0")
+			s.Do(0, "MULTI")
+			s.Do(0, "RPUSH", "k2", "x")
+			s.Do(0, "RPUSH", "k1", "y")
+			s.Do(0, "LLEN", "k2")
+			s.Do(0, "EXEC")
+			s.Read(1)
+			s.Do(0, "LRANGE", "k1", "0", "-1")
+			s.Do(0, "EXISTS", "k2")
 
 			// A BLMOVE chain: the move wakes a client on its destination.
-			s.block(1, 1, "BLMOVE", "a", "b", "LEFT", "RIGHT", "0")
-			s.block(2, 2, "BRPOPLPUSH", "b", "c", "0")
-			s.block(3, 3, "BLPOP", "c", "0")
-			s.do(0, "RPUSH", "a", "v")
-			s.read(1)
-			s.read(2)
-			s.read(3)
-			s.do(0, "EXISTS", "a", "b", "c")
+			s.Block(1, 1, "BLMOVE", "a", "b", "LEFT", "RIGHT", "0")
+			s.Block(2, 2, "BRPOPLPUSH", "b", "c", "0")
+			s.Block(3, 3, "BLPOP", "c", "0")
+			s.Do(0, "RPUSH", "a", "v")
+			s.Read(1)
+			s.Read(2)
+			s.Read(3)
+			s.Do(0, "EXISTS", "a", "b", "c")
 
 			// Sorted sets, and a list client waiting on the same key.
-			s.block(1, 1, "BZPOPMIN", "z", "0")
-			s.block(2, 2, "BLPOP", "z", "0")
-			s.block(3, 3, "BZMPOP", "0", "1", "z", "MAX", "COUNT", "5")
-			s.do(0, "ZADD", "z", "1.5", "m1", "2", "m2", "3", "m3")
-			s.read(1)
-			s.read(3)
-			s.do(0, "RPUSH", "z", "oops")
-			s.do(0, "DEL", "z")
-			s.do(0, "RPUSH", "z", "l1", "l2")
-			s.read(2)
-			s.do(0, "LRANGE", "z", "0", "-1")
+			s.Block(1, 1, "BZPOPMIN", "z", "0")
+			s.Block(2, 2, "BLPOP", "z", "0")
+			s.Block(3, 3, "BZMPOP", "0", "1", "z", "MAX", "COUNT", "5")
+			s.Do(0, "ZADD", "z", "1.5", "m1", "2", "m2", "3", "m3")
+			s.Read(1)
+			s.Read(3)
+			s.Do(0, "RPUSH", "z", "oops")
+			s.Do(0, "DEL", "z")
+			s.Do(0, "RPUSH", "z", "l1", "l2")
+			s.Read(2)
+			s.Do(0, "LRANGE", "z", "0", "-1")
 
 			// BLMPOP with a count larger than the list.
-			s.block(1, 1, "BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "10")
-			s.do(0, "RPUSH", "m2", "1", "2", "3")
-			s.read(1)
+			s.Block(1, 1, "BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "10")
+			s.Do(0, "RPUSH", "m2", "1", "2", "3")
+			s.Read(1)
 
 			// A destination of the wrong type: WRONGTYPE, nothing moves.
-			s.do(0, "DEL", "z")
-			s.block(1, 1, "BLMOVE", "src", "dst", "LEFT", "LEFT", "0")
-			s.do(0, "SET", "dst", "string")
-			s.do(0, "RPUSH", "src", "e")
-			s.read(1)
-			s.do(0, "LRANGE", "src", "0", "-1")
+			s.Do(0, "DEL", "z")
+			s.Block(1, 1, "BLMOVE", "src", "dst", "LEFT", "LEFT", "0")
+			s.Do(0, "SET", "dst", "string")
+			s.Do(0, "RPUSH", "src", "e")
+			s.Read(1)
+			s.Do(0, "LRANGE", "src", "0", "-1")
 
 			// Timeouts, and the commands pipelined behind a blocked one.
-			s.do(1, "BLPOP", "t", "0.02")
-			s.do(1, "BLMOVE", "t", "u", "LEFT", "LEFT", "0.02")
-			s.do(1, "BZMPOP", "0.02", "1", "t", "MIN")
-			s.conn(2).Send("*3\r\n$5\r\nBLPOP\r\n$1\r\nt\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n")
-			waitBlocked(s.t, s.ctl, 1)
-			s.do(0, "LPUSH", "t", "w")
-			s.read(2)
-			s.read(2)
+			s.Do(1, "BLPOP", "t", "0.02")
+			s.Do(1, "BLMOVE", "t", "u", "LEFT", "LEFT", "0.02")
+			s.Do(1, "BZMPOP", "0.02", "1", "t", "MIN")
+			s.Conn(2).Send("*3\r\n$5\r\nBLPOP\r\n$1\r\nt\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n")
+			s.WaitBlocked(1)
+			s.Do(0, "LPUSH", "t", "w")
+			s.Read(2)
+			s.Read(2)
 		})
 	}
 }
