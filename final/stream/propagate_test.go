@@ -7,9 +7,9 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/stream"
 )
 
