@@ -27,6 +27,8 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
@@ -100,6 +102,8 @@ func run(path string, ctx *cli.Context) error {
 	cfg.Register(s)                            // CONFIG GET/SET: every option
 	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
+	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
+	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
 	lists := list.Register(s, ca)              // the four other data types
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
 	rdbvalue.Register(s, keys, types)     // DUMP and RESTORE, in chapter 12's RDB format

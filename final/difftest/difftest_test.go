@@ -9,6 +9,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/db"
@@ -26,6 +28,8 @@ import (
 func setup(s *server.Server) {
 	ca := cache.Register(s)
 	db.Register(s, ca)
+	bitcmd.Register(s, ca)
+	hllcmd.Register(s, ca)
 	lists := list.Register(s, ca)
 	hash.Register(s, ca)
 	set.Register(s, ca)
