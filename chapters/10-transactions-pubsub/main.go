@@ -1,6 +1,6 @@
-// Command 10-transactions-pubsub is chapter 10's server: the persistent
-// cache of the chapters before it plus transactions (MULTI, EXEC,
-// DISCARD, WATCH), publish/subscribe and MONITOR.
+// Command 10-transactions-pubsub is chapter 10's server: chapter 09's
+// (the persistent cache with bitmaps and HyperLogLog) plus transactions
+// (MULTI, EXEC, DISCARD, WATCH), publish/subscribe and MONITOR.
 //
 //	go run ./chapters/10-transactions-pubsub --port 6380
 package main
@@ -16,6 +16,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
@@ -37,16 +39,18 @@ func main() {
 	}
 }
 
-// setup is the previous chapter's server (the cache, the AOF and its
-// rewrite) with this chapter's three layers added before persistence,
-// which must come last: loading the AOF replays commands, MULTI and EXEC
-// among them.
+// setup is the previous chapter's server (the cache, bitmaps and
+// HyperLogLog, the AOF and its rewrite) with this chapter's three layers
+// added before persistence, which must come last: loading the AOF
+// replays commands, MULTI and EXEC among them.
 func setup(s *server.Server, ctx *cli.Context) error {
 	dbs := make([]*keyspace.DB, databases)
 	for i := range dbs {
 		dbs[i] = keyspace.New()
 	}
 	ca := cache.Register(s, dbs...)
+	bitcmd.Register(s, ca) // chapter 09
+	hllcmd.Register(s, ca)
 	multi.Register(s, ca) // MULTI/EXEC/DISCARD, and WATCH over ca's databases
 	pubsub.Register(s)    // SUBSCRIBE, PUBLISH ... and client-output-buffer-limit
 	monitor.Register(s)   // MONITOR

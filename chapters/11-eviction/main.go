@@ -1,5 +1,6 @@
-// Command 11-eviction is chapter 11's server: chapter 10's (the cache, the
-// AOF and its rewrite, transactions, pub/sub, MONITOR) kept under
+// Command 11-eviction is chapter 11's server: chapter 10's (the cache with
+// bitmaps and HyperLogLog, the AOF and its rewrite, transactions,
+// pub/sub, MONITOR) kept under
 // maxmemory by one of Redis's eight eviction policies.
 //
 //	go run ./chapters/11-eviction --port 6380 --maxmemory 100mb --maxmemory-policy allkeys-lru
@@ -16,6 +17,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
@@ -50,7 +53,9 @@ func setup(s *server.Server, ctx *cli.Context) error {
 		dbs[i] = keyspace.New()
 	}
 	ca := cache.Register(s, dbs...)
-	multi.Register(s, ca)
+	bitcmd.Register(s, ca) // chapter 09
+	hllcmd.Register(s, ca)
+	multi.Register(s, ca) // chapter 10
 	pubsub.Register(s)
 	monitor.Register(s)
 	params := evict.NewParams(s)
