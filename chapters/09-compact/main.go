@@ -49,24 +49,5 @@ func setup(s *server.Server, ctx *cli.Context) error {
 	ca := cache.Register(s, dbs...)
 	bitcmd.Register(s, ca)
 	hllcmd.Register(s, ca)
-	return persist(s, ctx, ca)
-}
-
-// persist is chapter 05's setup after the commands: load the AOF, append
-// to it, rewrite it.
-func persist(s *server.Server, ctx *cli.Context, ca *cache.Cache) error {
-	cfg, err := persistence.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	rcfg, err := rewrite.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := persistence.Setup(s, cfg)
-	if err != nil {
-		return err
-	}
-	rewrite.Setup(s, p, ca, rcfg)
-	return nil
+	return rewrite.Persist(s, ctx, ca, nil)
 }
