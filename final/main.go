@@ -34,13 +34,15 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/11-eviction/evict"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
-	"github.com/gocache/gocache/final/evict"
 	"github.com/gocache/gocache/final/latency"
-	"github.com/gocache/gocache/final/multi"
-	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
@@ -107,6 +109,8 @@ func run(path string, ctx *cli.Context) error {
 	lists := list.Register(s, ca)              // chapter 06: lists (07: hashes, sets; 08: sorted sets)
 	zsets := zset.Register(s, ca)              // chapter 08: sorted sets
 	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
+	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
+	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
 	rdbvalue.Register(s, keys, types)                                  // DUMP and RESTORE, in chapter 12's RDB format
 	sortcmd.Register(s, ca, lists)                                     // SORT and SORT_RO

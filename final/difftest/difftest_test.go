@@ -14,9 +14,11 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
-	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
 )
@@ -26,6 +28,8 @@ import (
 func setup(s *server.Server) {
 	ca := cache.Register(s)
 	db.Register(s, ca)
+	bitcmd.Register(s, ca)
+	hllcmd.Register(s, ca)
 	lists := list.Register(s, ca)
 	hash.Register(s, ca)
 	set.Register(s, ca)

@@ -26,6 +26,9 @@ var programs = []struct {
 	{"./chapters/06-lists", true},
 	{"./chapters/07-hashes-sets", true},
 	{"./chapters/08-sorted-sets", true},
+	{"./chapters/09-compact", true},
+	{"./chapters/10-transactions-pubsub", true},
+	{"./chapters/11-eviction", true},
 	{"./final", true},
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/06-lists/block"
 	"github.com/gocache/gocache/chapters/06-lists/list"
-	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/final/stream"
 )
 

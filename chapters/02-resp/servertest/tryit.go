@@ -2,8 +2,9 @@ package servertest
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -13,167 +14,277 @@ import (
 	"time"
 )
 
-// Prompt starts each command of a tutorial's redis-cli session: the
-// course's programs listen on port 6380.
-const Prompt = "127.0.0.1:6380> "
+// A tutorial's "Try it" section shows redis-cli sessions: commands typed
+// at the prompt and what redis-cli printed. TryIt replays them.
+//
+//   - A fenced block that holds a prompt line (127.0.0.1:6380> , in
+//     database 1 127.0.0.1:6380[1]> , inside MULTI 127.0.0.1:6380(TX)> )
+//     is a block of commands. Its
+//     other lines are everything the terminal printed meanwhile, in order.
+//   - Blocks run in the first terminal, one redis-cli connection for the
+//     whole section (so SELECT, MULTI and HELLO last, as at a prompt),
+//     unless a mark on a line before the fence (blank lines between are
+//     fine) says otherwise:
+//     <!-- session: NAME --> runs the block in the terminal NAME, opened
+//     at its first block; such a block may hold output alone (messages
+//     that arrived there meanwhile);
+//     <!-- try: background --> runs the block's one command, which must
+//     block (BLPOP ...), in a terminal of its own: TryIt waits until the
+//     server counts one more blocked client, and checks the output once
+//     the next block that is not in the background has run.
+//   - In an expected line, "…" stands for any text (a time, a port).
+//     redis-cli's "(1.52s)" after a blocking command is printed only at
+//     a terminal, so those lines are not expected.
 
-// BackgroundMark, on the line before a session's fence, says that the
-// session is one command that blocks (BLPOP ...): it runs in a second
-// terminal while the next session wakes it, and its output is checked
-// once that session is over.
+// BackgroundMark runs the next block in a terminal of its own, as a
+// command that blocks.
 const BackgroundMark = "<!-- try: background -->"
 
-// Session is one fenced redis-cli session of a tutorial.
-type Session struct {
-	Line       int // of the opening fence, 1-based
+var (
+	promptLine  = regexp.MustCompile(`^127\.0\.0\.1:\d+(\[\d+\])?(\(TX\))?> (.*)$`)
+	sessionMark = regexp.MustCompile(`^<!-- session: ([a-z0-9-]+) -->$`)
+	elapsed     = regexp.MustCompile(`^\(\d+\.\d+s\)$`)
+)
+
+// Block is one fenced block of a "Try it" section.
+type Block struct {
+	Line       int    // of the opening fence, 1-based
+	Session    string // "" for the first terminal
 	Background bool
-	Steps      []Step
+	Commands   []string
+	Want       []string // the lines printed, without redis-cli's timings
 }
 
-// Step is one command typed at the prompt and what redis-cli prints.
-type Step struct {
-	Line    int
-	Command string
-	Output  string // lines joined by "\n", without the last newline
-	lines   int
-}
-
-// elapsed is the "(2.01s)" redis-cli prints after a blocking command at
-// a terminal; not printed when it does not run at one.
-var elapsed = regexp.MustCompile(`^\(\d+\.\d+s\)$`)
-
-// TryItSessions reads the sessions of the "## Try it" section of a
-// tutorial: every fenced block whose first line starts with Prompt.
-func TryItSessions(md []byte) []Session {
-	var sessions []Session
-	var cur *Session
-	inSection, inFence, prevMark, fenceMark := false, false, false, false
-	sc := bufio.NewScanner(bytes.NewReader(md))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+// TryItBlocks reads the blocks of the "## Try it" section of a tutorial
+// that hold a prompt line or follow a mark. Other blocks (shell
+// commands, logs) are left to the reader.
+func TryItBlocks(md []byte) ([]Block, error) {
+	var (
+		blocks []Block
+		in     bool   // inside the Try it section
+		block  *Block // the fenced block being read
+		marked bool   // block follows a mark
+		mark   string // the last mark seen since the last block
+	)
+	for i, line := range strings.Split(string(md), "\n") {
 		switch {
-		case inFence && strings.HasPrefix(line, "```"):
-			inFence = false
-			if cur != nil && len(cur.Steps) > 0 {
-				sessions = append(sessions, *cur)
+		case block != nil && strings.HasPrefix(line, "```"):
+			if block.Background && len(block.Commands) != 1 {
+				return nil, fmt.Errorf("line %d: a background block is one command", block.Line)
 			}
-			cur = nil
-		case inFence:
-			if cur == nil {
-				if !strings.HasPrefix(line, Prompt) {
-					continue // not a session: a shell or output listing
-				}
-				cur = &Session{Line: n - 1, Background: fenceMark}
+			if marked || len(block.Commands) > 0 {
+				blocks = append(blocks, *block)
 			}
-			if cmd, ok := strings.CutPrefix(line, Prompt); ok {
-				cur.Steps = append(cur.Steps, Step{Line: n, Command: cmd})
-				continue
+			block = nil
+		case block != nil:
+			if m := promptLine.FindStringSubmatch(line); m != nil {
+				block.Commands = append(block.Commands, m[3])
+			} else if !elapsed.MatchString(line) {
+				block.Want = append(block.Want, line)
 			}
-			if elapsed.MatchString(line) {
-				continue
-			}
-			s := &cur.Steps[len(cur.Steps)-1]
-			if s.lines > 0 {
-				s.Output += "\n"
-			}
-			s.Output += line
-			s.lines++
 		case strings.HasPrefix(line, "## "):
-			inSection = strings.TrimSpace(line) == "## Try it"
-		case inSection && strings.HasPrefix(line, "```"):
-			inFence = true
-			fenceMark, prevMark = prevMark, false
-		default:
-			if strings.TrimSpace(line) != "" {
-				prevMark = inSection && strings.TrimSpace(line) == BackgroundMark
+			in = strings.HasPrefix(line, "## Try it")
+		case in && strings.HasPrefix(line, "```"):
+			block = &Block{Line: i + 1}
+			marked = mark != ""
+			if m := sessionMark.FindStringSubmatch(mark); m != nil {
+				block.Session = m[1]
+			}
+			block.Background = mark == BackgroundMark
+			mark = ""
+		case in && strings.TrimSpace(line) == "":
+		case in:
+			mark = ""
+			if l := strings.TrimSpace(line); l == BackgroundMark || sessionMark.MatchString(l) {
+				mark = l
 			}
 		}
 	}
-	return sessions
+	if block != nil {
+		return nil, fmt.Errorf("line %d: unterminated code block", block.Line)
+	}
+	return blocks, nil
 }
 
-// TryIt runs the "Try it" sessions of the tutorial at readme against the
-// server listening on 127.0.0.1:port, one redis-cli per command, and
-// fails the test where redis-cli prints something else than the
-// tutorial shows. A background session's command must block (INFO's
-// blocked_clients grows) before the next session starts. The test is
+// TryIt runs the "Try it" blocks of the tutorial at readme against the
+// server on 127.0.0.1:port, in the tutorial's order, with one redis-cli
+// per terminal, and fails t at the first line that differs from the
+// tutorial's. Each block waits for all its lines (10 s at most), so a
+// subscriber has subscribed before the next block publishes. The test is
 // skipped when redis-cli is not installed.
 func TryIt(t *testing.T, readme string, port int) {
 	t.Helper()
-	cli, err := exec.LookPath("redis-cli")
-	if err != nil {
-		t.Skip("redis-cli not installed: the tutorial's sessions need it (apt install redis-tools)")
-	}
 	md, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions := TryItSessions(md)
-	if len(sessions) == 0 {
+	blocks, err := TryItBlocks(md)
+	if err != nil {
+		t.Fatalf("%s: %v", readme, err)
+	}
+	if len(blocks) == 0 {
 		t.Fatalf("%s: no redis-cli session under ## Try it", readme)
 	}
-	ctl := Dial(t, "127.0.0.1:"+strconv.Itoa(port))
-	type waiting struct {
-		step Step
-		cmd  *exec.Cmd
-		out  *Buffer
-		done chan error
+	bin, err := exec.LookPath("redis-cli")
+	if err != nil {
+		t.Skip("redis-cli not installed: skipping the tutorial's sessions (apt-get install redis-tools)")
 	}
-	var bg []waiting
-	for _, s := range sessions {
-		if s.Background {
-			if len(s.Steps) != 1 {
-				t.Fatalf("%s:%d: a background session is one command", readme, s.Line)
-			}
-			before := blockedClients(t, ctl)
-			w := waiting{step: s.Steps[0], out: &Buffer{}, done: make(chan error, 1)}
-			w.cmd = redisCLI(t, cli, port, readme, w.step)
-			w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
-			if err := w.cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			go func() { w.done <- w.cmd.Wait() }()
-			t.Cleanup(func() { w.cmd.Process.Kill() })
-			WaitBlocked(t, ctl, before+1)
-			bg = append(bg, w)
+	r := &replay{t: t, readme: readme, bin: bin, port: strconv.Itoa(port), terms: map[string]*terminal{}}
+	defer r.closeAll()
+	for _, b := range blocks {
+		if b.Background {
+			r.background(b)
 			continue
 		}
-		for _, step := range s.Steps {
-			out, _ := redisCLI(t, cli, port, readme, step).CombinedOutput()
-			check(t, readme, step, string(out))
+		r.run(r.terminal(b.Session), b)
+		for _, w := range r.waiting {
+			r.expect(w.term, w.block)
 		}
-		for _, w := range bg {
-			select {
-			case <-w.done:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("%s:%d: %s still blocked after the next session", readme, w.step.Line, w.step.Command)
-			}
-			check(t, readme, w.step, w.out.String())
-		}
-		bg = nil
+		r.waiting = nil
 	}
-	if len(bg) > 0 {
-		t.Fatalf("%s: the last session is a background one; nothing wakes it", readme)
+	if len(r.waiting) > 0 {
+		t.Fatalf("%s:%d: the last block runs in the background; nothing wakes it", readme, r.waiting[0].block.Line)
+	}
+	r.finish()
+}
+
+// TryItProgram builds the chapter's program (the test's package), starts
+// it on a free port, runs its README.md's sessions and stops it: it must
+// exit 0 after SIGTERM.
+func TryItProgram(t *testing.T) {
+	t.Helper()
+	p := StartProcess(t, t.TempDir(), Build(t, "."))
+	p.WaitReady(t, 20*time.Second)
+	TryIt(t, "README.md", p.Port())
+	if code := p.Stop(t, 20*time.Second); code != 0 {
+		t.Fatalf("exit status %d after SIGTERM:\n%s", code, p.Log)
 	}
 }
 
-// redisCLI is the redis-cli process that runs step's command and prints
-// its reply formatted as at a terminal.
-func redisCLI(t *testing.T, cli string, port int, readme string, step Step) *exec.Cmd {
+// TryItRedis runs the test's README.md sessions against redis-server 7:
+// the tutorial shows Redis's own output. Skipped without redis-server.
+func TryItRedis(t *testing.T) {
 	t.Helper()
-	args, err := SplitArgs(step.Command)
-	if err != nil {
-		t.Fatalf("%s:%d: %v", readme, step.Line, err)
-	}
-	return exec.Command(cli, append([]string{"-h", "127.0.0.1", "-p", strconv.Itoa(port), "--no-raw"}, args...)...)
+	_, port, _ := net.SplitHostPort(StartRedis(t))
+	n, _ := strconv.Atoi(port)
+	TryIt(t, "README.md", n)
 }
 
-func check(t *testing.T, readme string, step Step, got string) {
-	t.Helper()
-	got = strings.TrimSuffix(got, "\n")
-	if got != step.Output {
-		t.Errorf("%s:%d: %s\nthe tutorial shows:\n%s\nredis-cli printed:\n%s", readme, step.Line, step.Command, step.Output, got)
+// replay is one run of a tutorial's blocks.
+type replay struct {
+	t       *testing.T
+	readme  string
+	bin     string
+	port    string
+	terms   map[string]*terminal
+	extra   []*terminal // background terminals
+	ctl     *Conn       // for INFO clients, opened by the first background block
+	waiting []parked
+}
+
+type parked struct {
+	term  *terminal
+	block Block
+}
+
+func (r *replay) terminal(session string) *terminal {
+	term := r.terms[session]
+	if term == nil {
+		term = openTerminal(r.t, r.bin, r.port)
+		r.terms[session] = term
 	}
+	return term
+}
+
+// run types a block's commands and checks what the terminal prints.
+func (r *replay) run(term *terminal, b Block) {
+	for _, c := range b.Commands {
+		io.WriteString(term.in, c+"\n")
+	}
+	r.expect(term, b)
+}
+
+func (r *replay) expect(term *terminal, b Block) {
+	r.t.Helper()
+	for i, want := range b.Want {
+		got, ok := term.line(10 * time.Second)
+		if !ok {
+			r.t.Fatalf("%s:%d (%s): no line %d of output within 10s, want %q", r.readme, b.Line, name(b), i+1, want)
+		}
+		if !lineMatches(got, want) {
+			r.t.Fatalf("%s:%d (%s): line %d of output is\n\t%q\nwant\n\t%q", r.readme, b.Line, name(b), i+1, got, want)
+		}
+	}
+}
+
+// background sends a blocking command from a terminal of its own and
+// waits until the server has parked it.
+func (r *replay) background(b Block) {
+	r.t.Helper()
+	if r.ctl == nil {
+		r.ctl = Dial(r.t, net.JoinHostPort("127.0.0.1", r.port))
+	}
+	before := blockedClients(r.t, r.ctl)
+	term := openTerminal(r.t, r.bin, r.port)
+	r.extra = append(r.extra, term)
+	io.WriteString(term.in, b.Commands[0]+"\n")
+	WaitBlocked(r.t, r.ctl, before+1)
+	r.waiting = append(r.waiting, parked{term, b})
+}
+
+// finish ends every terminal's input and fails on output the tutorial
+// does not show. A redis-cli still subscribed (or monitoring) waits for
+// messages whatever its input: it is stopped after 2 s and what it
+// printed is not checked, since it could only be more messages.
+func (r *replay) finish() {
+	all := append([]*terminal(nil), r.extra...)
+	names := make([]string, len(all))
+	for i := range names {
+		names[i] = name(Block{Background: true})
+	}
+	for session, term := range r.terms {
+		all, names = append(all, term), append(names, name(Block{Session: session}))
+	}
+	for _, term := range all {
+		term.in.Close()
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for i, term := range all {
+		if extra := term.finish(deadline); len(extra) > 0 {
+			r.t.Errorf("%s (%s): output the tutorial does not show: %q", r.readme, names[i], extra)
+		}
+	}
+}
+
+func (r *replay) closeAll() {
+	for _, term := range r.terms {
+		term.close()
+	}
+	for _, term := range r.extra {
+		term.close()
+	}
+}
+
+func name(b Block) string {
+	switch {
+	case b.Background:
+		return "background terminal"
+	case b.Session == "":
+		return "first terminal"
+	}
+	return "terminal " + b.Session
+}
+
+// lineMatches compares a line with the tutorial's, where "…" is any text.
+func lineMatches(got, want string) bool {
+	if !strings.Contains(want, "…") {
+		return got == want
+	}
+	parts := strings.Split(want, "…")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile("^" + strings.Join(parts, ".*") + "$").MatchString(got)
 }
 
 // blockedClients is INFO clients' blocked_clients.
@@ -188,111 +299,87 @@ func blockedClients(t testing.TB, c *Conn) int {
 	return n
 }
 
-// WaitBlocked polls INFO clients on c until blocked_clients is n: the
-// server parked as many clients in blocking commands.
+// WaitBlocked polls INFO clients on c until blocked_clients is at least
+// n: a client sent a blocking command and the server parked it.
 func WaitBlocked(t testing.TB, c *Conn, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := blockedClients(t, c)
-		if got == n {
-			return
-		}
+	for blockedClients(t, c) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("blocked_clients is %d, never became %d", got, n)
+			t.Fatalf("blocked_clients never reached %d", n)
 		}
-		time.Sleep(2 * time.Millisecond) // polling interval, bounded by the deadline
+		time.Sleep(5 * time.Millisecond) // polling interval, bounded by the deadline
 	}
 }
 
-// SplitArgs splits a line typed at redis-cli's prompt into arguments as
-// redis-cli does (sdssplitargs): words separated by spaces, "double
-// quotes" with backslash escapes (\n, \r, \t, \b, \a, \\, \", \xHH) and
-// 'single quotes' where only \' is an escape.
-func SplitArgs(line string) ([]string, error) {
-	var args []string
-	i := 0
-	for {
-		for i < len(line) && line[i] == ' ' {
-			i++
-		}
-		if i == len(line) {
-			return args, nil
-		}
-		var cur []byte
-		inDouble, inSingle := false, false
-		for ; i < len(line); i++ {
-			c := line[i]
-			switch {
-			case inDouble && c == '\\' && i+3 < len(line) && line[i+1] == 'x' && isHex(line[i+2]) && isHex(line[i+3]):
-				v, _ := strconv.ParseUint(line[i+2:i+4], 16, 8)
-				cur = append(cur, byte(v))
-				i += 3
-			case inDouble && c == '\\' && i+1 < len(line):
-				i++
-				cur = append(cur, unescape(line[i]))
-			case inDouble && c == '"':
-				if i+1 < len(line) && line[i+1] != ' ' {
-					return nil, fmt.Errorf("closing quote must be followed by a space: %q", line)
-				}
-				inDouble = false
-			case inSingle && c == '\\' && i+1 < len(line) && line[i+1] == '\'':
-				i++
-				cur = append(cur, '\'')
-			case inSingle && c == '\'':
-				if i+1 < len(line) && line[i+1] != ' ' {
-					return nil, fmt.Errorf("closing quote must be followed by a space: %q", line)
-				}
-				inSingle = false
-			case inDouble || inSingle:
-				cur = append(cur, c)
-			case c == ' ':
-				goto word
-			case c == '"':
-				inDouble = true
-			case c == '\'':
-				inSingle = true
-			default:
-				cur = append(cur, c)
-			}
-		}
-		if inDouble || inSingle {
-			return nil, fmt.Errorf("unbalanced quotes: %q", line)
-		}
-	word:
-		args = append(args, string(cur))
-	}
+// terminal is one redis-cli reading commands from a pipe. --no-raw makes
+// it print replies as it does at a prompt ((integer) 1, 1) "a" ...).
+type terminal struct {
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	lines chan string
+	done  chan struct{}
 }
 
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func unescape(c byte) byte {
-	switch c {
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	case 'b':
-		return '\b'
-	case 'a':
-		return '\a'
-	}
-	return c
-}
-
-// TryItProgram builds the chapter program in the test's directory,
-// starts it on a free port, runs the sessions of its README.md (TryIt)
-// and stops it: it must exit 0 after SIGTERM.
-func TryItProgram(t *testing.T) {
+func openTerminal(t *testing.T, bin, port string) *terminal {
 	t.Helper()
-	p := StartProcess(t, t.TempDir(), Build(t, "."))
-	p.WaitReady(t, 20*time.Second)
-	TryIt(t, "README.md", p.Port())
-	if code := p.Stop(t, 20*time.Second); code != 0 {
-		t.Fatalf("exit status %d after SIGTERM:\n%s", code, p.Log)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
+	term := &terminal{
+		cmd:   exec.Command(bin, "-h", "127.0.0.1", "-p", port, "--no-raw"),
+		lines: make(chan string, 1024),
+		done:  make(chan struct{}),
+	}
+	term.cmd.Stdout, term.cmd.Stderr = w, w
+	if term.in, err = term.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := term.cmd.Start(); err != nil {
+		t.Fatalf("start redis-cli: %v", err)
+	}
+	w.Close()
+	go func() {
+		defer close(term.lines)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			term.lines <- sc.Text()
+		}
+		r.Close()
+	}()
+	go func() { term.cmd.Wait(); close(term.done) }()
+	return term
+}
+
+// line is the next line printed, false if none came within d.
+func (term *terminal) line(d time.Duration) (string, bool) {
+	select {
+	case l, ok := <-term.lines:
+		return l, ok
+	case <-time.After(d):
+		return "", false
+	}
+}
+
+// finish returns what redis-cli printed after the last block, once its
+// input is closed; nil if it is still running at deadline (it is then
+// stopped).
+func (term *terminal) finish(deadline time.Time) []string {
+	select {
+	case <-term.done:
+	case <-time.After(time.Until(deadline)):
+		term.close()
+		return nil
+	}
+	var extra []string
+	for l := range term.lines {
+		extra = append(extra, l)
+	}
+	return extra
+}
+
+func (term *terminal) close() {
+	term.cmd.Process.Kill()
+	<-term.done
 }

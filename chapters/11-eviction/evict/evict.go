@@ -28,7 +28,6 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/config"
 )
 
 // ErrOOM (server.ErrOOM) is Redis's reply to a command with the denyoom flag when memory
@@ -77,14 +76,14 @@ type Evictor struct {
 }
 
 // New installs eviction on s for the databases of ca, with maxmemory,
-// maxmemory-policy and maxmemory-samples from cfg, following their
-// changes (CONFIG SET). With cfg nil it starts with Redis's defaults
+// maxmemory-policy and maxmemory-samples from opts, following their
+// changes (CONFIG SET). With opts nil it starts with Redis's defaults
 // (no limit, noeviction, 5 samples) and the setters change them.
 //
 // If no layer has registered an INFO memory section, New adds one with
 // used_memory, maxmemory and maxmemory_policy; a layer that owns INFO
 // memory reports UsedMemory instead.
-func New(s *server.Server, ca *cache.Cache, cfg *config.Values) *Evictor {
+func New(s *server.Server, ca *cache.Cache, opts Options) *Evictor {
 	samples := heapSamples()
 	ev := &Evictor{
 		LFULogFactor: 10,
@@ -96,8 +95,8 @@ func New(s *server.Server, ca *cache.Cache, cfg *config.Values) *Evictor {
 		rand:         rand.Float64,
 		roundTime:    timeLimit,
 	}
-	if cfg != nil {
-		ev.follow(cfg)
+	if opts != nil {
+		ev.follow(opts)
 	}
 	s.UseMemory(ev)
 	s.Loop.Every(cronEvery, ev.cron)
@@ -107,14 +106,16 @@ func New(s *server.Server, ca *cache.Cache, cfg *config.Values) *Evictor {
 	return ev
 }
 
-// follow applies the three options now and on every change. The config
-// table has checked the values already.
-func (ev *Evictor) follow(cfg *config.Values) {
-	ev.apply(cfg.Int("maxmemory"))
+// follow applies the three options now and on every change. Whoever
+// holds them has checked the values already.
+func (ev *Evictor) follow(cfg Options) {
+	maxmemory, _ := strconv.ParseInt(cfg.Get("maxmemory"), 10, 64)
+	ev.apply(maxmemory)
 	if p, err := ParsePolicy(cfg.Get("maxmemory-policy")); err == nil {
 		ev.SetPolicy(p)
 	}
-	ev.SetSamples(int(cfg.Int("maxmemory-samples")))
+	samples, _ := strconv.Atoi(cfg.Get("maxmemory-samples"))
+	ev.SetSamples(samples)
 	if m := ev.maxmemory; m > 0 && m < 1<<20 {
 		ev.srv.Log.Warnf("WARNING: You specified a maxmemory value that is less than 1MB (current value is %d bytes). Are you sure this is what you really want?", m)
 	}

@@ -1,19 +1,34 @@
-package db
+// Package bitcmd is Redis's bit commands, as its bitops.c: SETBIT,
+// GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and BITFIELD_RO. A bitmap is
+// no type of its own: it is a string value, read and grown bit by bit,
+// so GET, APPEND, the AOF and every other string command see the same
+// bytes. The bit arithmetic itself is package bitmap.
+package bitcmd
 
 import (
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/bitmap"
+	"github.com/gocache/gocache/chapters/09-compact/bitmap"
 )
-
-// The bitmap commands: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD
-// and BITFIELD_RO, on string values, as Redis 7.0's bitops.c.
 
 const errBitOffset = "ERR bit offset is not an integer or out of range"
 
-func (k *Keys) bitCommands() []*server.Command {
+// Bits holds the databases the commands work on.
+type Bits struct {
+	*cache.Cache
+}
+
+// Register adds the bit commands to s, on the databases of ca.
+func Register(s *server.Server, ca *cache.Cache) *Bits {
+	k := &Bits{Cache: ca}
+	s.Commands.Add(k.commands()...)
+	return k
+}
+
+// commands is the table: Redis 7.0's arity, flags and key positions.
+func (k *Bits) commands() []*server.Command {
 	const w, r, fast, oom = server.Write, server.ReadOnly, server.Fast, server.DenyOOM
 	return []*server.Command{
 		server.NewCommand("setbit", 4, w|oom, 1, 1, 1, "bitmap", k.setbit),
@@ -58,7 +73,7 @@ func bitOffset(c *server.Client, arg []byte, width int) (uint64, bool) {
 // the string, created or padded with zero bytes so that bit maxbit
 // exists, and made a raw string as Redis's dbUnshareStringValue makes
 // it. Nil after a WRONGTYPE reply; grown reports a new or longer string.
-func (k *Keys) stringForBits(c *server.Client, key []byte, maxbit uint64) (e *keyspace.Entry, grown bool) {
+func (k *Bits) stringForBits(c *server.Client, key []byte, maxbit uint64) (e *keyspace.Entry, grown bool) {
 	db, now := k.DB(c), k.Now()
 	e = db.LookupWrite(key, now)
 	last := int(maxbit >> 3)
@@ -81,7 +96,7 @@ func (k *Keys) stringForBits(c *server.Client, key []byte, maxbit uint64) (e *ke
 
 // SETBIT key offset 0|1: the bit's old value. It is propagated when the
 // string grew or the bit changed, as redis-server 7.0.15 does.
-func (k *Keys) setbit(c *server.Client) {
+func (k *Bits) setbit(c *server.Client) {
 	off, ok := bitOffset(c, c.Args[2], 0)
 	if !ok {
 		return
@@ -106,7 +121,7 @@ func (k *Keys) setbit(c *server.Client) {
 }
 
 // GETBIT key offset: 0 past the end of the string or for a missing key.
-func (k *Keys) getbit(c *server.Client) {
+func (k *Bits) getbit(c *server.Client) {
 	off, ok := bitOffset(c, c.Args[2], 0)
 	if !ok {
 		return
@@ -124,7 +139,7 @@ func (k *Keys) getbit(c *server.Client) {
 
 // readBits looks key up for reading a string: nil for a missing key;
 // ok is false after a WRONGTYPE reply.
-func (k *Keys) readBits(c *server.Client, key []byte) (b []byte, ok bool) {
+func (k *Bits) readBits(c *server.Client, key []byte) (b []byte, ok bool) {
 	e := k.LookupRead(c, key)
 	if e == nil {
 		return nil, true
@@ -177,7 +192,7 @@ func rangeUnit(c *server.Client, arg []byte) (isBit, ok bool) {
 
 // BITCOUNT key [start end [BYTE|BIT]]. As in Redis 7.0, the key is looked
 // up first: a missing key counts 0 whatever the range says.
-func (k *Keys) bitcount(c *server.Client) {
+func (k *Bits) bitcount(c *server.Client) {
 	e := k.LookupRead(c, c.Args[1])
 	if e == nil {
 		c.W.Int(0)
@@ -230,7 +245,7 @@ func (k *Keys) bitcount(c *server.Client) {
 // BITPOS key bit [start [end [BYTE|BIT]]]: the first bit set to bit. A
 // missing key is all zeros; without an end, the string reads as padded
 // with zeros on the right, so looking for a 0 may answer one bit past it.
-func (k *Keys) bitpos(c *server.Client) {
+func (k *Bits) bitpos(c *server.Client) {
 	bit, ok := resp.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(cache.ErrNotInt)
@@ -339,7 +354,7 @@ func firstBit(b []byte, start, end int64, firstMask, lastMask byte, bit int) (po
 
 // BITOP AND|OR|XOR|NOT destkey key [key ...]: the result's length. A
 // missing source is an empty string; an empty result deletes destkey.
-func (k *Keys) bitop(c *server.Client) {
+func (k *Bits) bitop(c *server.Client) {
 	var op bitmap.Op
 	switch name := c.Args[1]; {
 	case cache.Eq(name, "and"):
@@ -465,7 +480,7 @@ func parseBitfield(c *server.Client) (ops []fieldOp, readonly bool, highest uint
 // propagated when a SET or INCRBY that ran changed its field or the
 // string grew (a refused one counts for nothing). BITFIELD_RO takes only
 // GET.
-func (k *Keys) bitfield(c *server.Client, ro bool) {
+func (k *Bits) bitfield(c *server.Client, ro bool) {
 	ops, readonly, highest, ok := parseBitfield(c)
 	if !ok {
 		return

@@ -3,7 +3,7 @@
 // cache-aside workload (GET; on a miss, SET) against each and prints both
 // hit rates.
 //
-//	go run ./final/evict/hitrate [-maxmemory 20mb] [-policy allkeys-lru] [-keys 200000] [-gets 1000000]
+//	go run ./chapters/11-eviction/hitrate [-maxmemory 20mb] [-policy allkeys-lru] [-keys 200000] [-gets 1000000]
 //
 // Both servers run as their own processes on 127.0.0.1, so each one's
 // memory figure is its own. gocache here is the chapter 03 cache with
@@ -29,8 +29,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/config"
-	"github.com/gocache/gocache/final/evict"
+	"github.com/gocache/gocache/chapters/11-eviction/evict"
 )
 
 type options struct {
@@ -75,15 +74,14 @@ func runServer(o options) error {
 	if err != nil {
 		return err
 	}
-	cfg := config.New()
-	if err := cfg.Set("maxmemory", o.maxmemory); err != nil {
+	params := evict.NewParams(s)
+	if err := params.Set("maxmemory", o.maxmemory); err != nil {
 		return err
 	}
-	if err := cfg.Set("maxmemory-policy", o.policy); err != nil {
+	if err := params.Set("maxmemory-policy", o.policy); err != nil {
 		return err
 	}
-	cfg.Register(s)
-	evict.New(s, cache.Register(s), cfg)
+	evict.New(s, cache.Register(s), params)
 	fmt.Println(s.Addrs()[0])
 	return s.Run()
 }

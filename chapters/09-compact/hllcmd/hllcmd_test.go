@@ -1,4 +1,4 @@
-package db_test
+package hllcmd_test
 
 import (
 	"strings"
@@ -13,7 +13,7 @@ import (
 // when it refreshed the cached count (that changes the value), PFMERGE
 // always, PFDEBUG when it turned a value dense.
 func TestHLLCommandsPropagateAsRedis(t *testing.T) {
-	s, _, _, rec := startClocked(t)
+	s, rec := startClocked(t)
 	c := servertest.Dial(t, servertest.Addr(s))
 	tests := []struct {
 		cmd   []string

@@ -15,8 +15,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/multi"
-	"github.com/gocache/gocache/final/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
 )
 
 type env struct {

@@ -2,7 +2,7 @@ package pubsub
 
 import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/outlimit"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/outlimit"
 )
 
 // Limit is the pub/sub class of client-output-buffer-limit (see

@@ -1,4 +1,4 @@
-package db_test
+package bitcmd_test
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 // refused OVERFLOW FAIL counts for nothing), BITOP when it stored or
 // deleted the destination.
 func TestBitCommandsPropagateAsRedis(t *testing.T) {
-	s, _, _, rec := startClocked(t)
+	s, rec := startClocked(t)
 	c := servertest.Dial(t, servertest.Addr(s))
 	tests := []struct {
 		cmd   []string

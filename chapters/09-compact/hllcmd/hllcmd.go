@@ -1,4 +1,8 @@
-package db
+// Package hllcmd is Redis's HyperLogLog commands, as its hyperloglog.c:
+// PFADD, PFCOUNT, PFMERGE, PFDEBUG and PFSELFTEST, and the option
+// hll-sparse-max-bytes. A HyperLogLog is a string holding package hll's
+// bytes, so GET, DUMP, the AOF and replication carry it as Redis's own.
+package hllcmd
 
 import (
 	"errors"
@@ -10,19 +14,33 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/hll"
+	"github.com/gocache/gocache/chapters/09-compact/hll"
 )
-
-// The HyperLogLog commands: PFADD, PFCOUNT, PFMERGE, PFDEBUG and
-// PFSELFTEST. A HyperLogLog is a string holding final/hll's bytes, so
-// GET, DUMP, the AOF and replication carry it as Redis's own.
 
 const (
 	errNotHLL     = "WRONGTYPE Key is not a valid HyperLogLog string value."
 	errCorruptHLL = "INVALIDOBJ Corrupted HLL object detected"
 )
 
-func (k *Keys) hllCommands() []*server.Command {
+// HLL holds the databases the commands work on, and the option.
+type HLL struct {
+	*cache.Cache
+	// SparseMax is hll-sparse-max-bytes: the longest a sparse
+	// HyperLogLog may grow before it turns dense.
+	SparseMax int
+}
+
+// Register adds the HyperLogLog commands and hll-sparse-max-bytes to s,
+// on the databases of ca.
+func Register(s *server.Server, ca *cache.Cache) *HLL {
+	k := &HLL{Cache: ca, SparseMax: hll.DefaultSparseMax}
+	s.Commands.Add(k.commands()...)
+	s.Config.Add(k.param())
+	return k
+}
+
+// commands is the table: Redis 7.0's arity, flags and key positions.
+func (k *HLL) commands() []*server.Command {
 	const w, r, fast, oom, admin = server.Write, server.ReadOnly, server.Fast, server.DenyOOM, server.Admin
 	return []*server.Command{
 		server.NewCommand("pfadd", -2, w|oom|fast, 1, 1, 1, "hyperloglog", k.pfadd),
@@ -33,12 +51,12 @@ func (k *Keys) hllCommands() []*server.Command {
 	}
 }
 
-// hllParam is hll-sparse-max-bytes, which CONFIG SET changes; a memory
+// param is hll-sparse-max-bytes, which CONFIG SET changes; a memory
 // value, as in Redis ("3kb" is 3072).
-func (k *Keys) hllParam() *server.Param {
+func (k *HLL) param() *server.Param {
 	return &server.Param{
 		Name: "hll-sparse-max-bytes",
-		Get:  func() string { return strconv.Itoa(k.HLLSparseMax) },
+		Get:  func() string { return strconv.Itoa(k.SparseMax) },
 		Set: func(v string) error {
 			errRange := errors.New("argument must be between 0 and 9223372036854775807 inclusive")
 			n, ok := server.ParseMemory(v)
@@ -48,7 +66,7 @@ func (k *Keys) hllParam() *server.Param {
 			if n > math.MaxInt64 {
 				return errRange
 			}
-			k.HLLSparseMax = int(n)
+			k.SparseMax = int(n)
 			return nil
 		},
 	}
@@ -78,7 +96,7 @@ func storeHLL(e *keyspace.Entry, b []byte) {
 // PFADD key [element ...]: 1 if a register changed or the key was made.
 // A dense value is patched in place, two bytes per raised register; a
 // sparse one is rebuilt (it is at most hll-sparse-max-bytes long).
-func (k *Keys) pfadd(c *server.Client) {
+func (k *HLL) pfadd(c *server.Client) {
 	db, now := k.DB(c), k.Now()
 	e := db.LookupWrite(c.Args[1], now)
 	var b []byte
@@ -113,7 +131,7 @@ func (k *Keys) pfadd(c *server.Client) {
 	for _, ele := range c.Args[2:] {
 		var changed bool
 		var err error
-		b, changed, err = hll.Add(b, ele, k.HLLSparseMax)
+		b, changed, err = hll.Add(b, ele, k.SparseMax)
 		if err != nil {
 			storeHLL(e, b) // what changed before the corrupt part stays, as in Redis
 			c.Error(errCorruptHLL)
@@ -139,7 +157,7 @@ func b2i(b bool) int64 {
 // PFCOUNT key [key ...]: the estimated cardinality of one key, from its
 // cache when current (else computed and cached, which changes the value
 // and so is propagated), or of the union of several keys.
-func (k *Keys) pfcount(c *server.Client) {
+func (k *HLL) pfcount(c *server.Client) {
 	if len(c.Args) > 2 {
 		var max [hll.Registers]uint8
 		for _, key := range c.Args[1:] {
@@ -187,7 +205,7 @@ func (k *Keys) pfcount(c *server.Client) {
 
 // PFMERGE destkey [sourcekey ...]: destkey becomes the union of itself
 // and the sources; dense if any of them is.
-func (k *Keys) pfmerge(c *server.Client) {
+func (k *HLL) pfmerge(c *server.Client) {
 	var max [hll.Registers]uint8
 	dense := false
 	for _, key := range c.Args[1:] {
@@ -223,7 +241,7 @@ func (k *Keys) pfmerge(c *server.Client) {
 			return
 		}
 	}
-	b, _ = hll.SetRegisters(b, &max, k.HLLSparseMax)
+	b, _ = hll.SetRegisters(b, &max, k.SparseMax)
 	storeHLL(e, b)
 	c.OK()
 	c.Propagate()
@@ -232,7 +250,7 @@ func (k *Keys) pfmerge(c *server.Client) {
 // PFDEBUG GETREG|DECODE|ENCODING|TODENSE key: the registers (turning a
 // sparse value dense), the sparse opcodes, the encoding, or the
 // conversion to dense. A conversion is propagated.
-func (k *Keys) pfdebug(c *server.Client) {
+func (k *HLL) pfdebug(c *server.Client) {
 	sub := c.Args[1]
 	e := k.DB(c).LookupWrite(c.Args[2], k.Now())
 	if e == nil {
@@ -294,7 +312,7 @@ func (k *Keys) pfdebug(c *server.Client) {
 // PFSELFTEST checks the register packing and that sparse and dense
 // values estimate alike and within the expected error: "+OK", or
 // "-TESTFAILED" and what failed.
-func (k *Keys) pfselftest(c *server.Client) {
+func (k *HLL) pfselftest(c *server.Client) {
 	if msg := hllSelfTest(rand.New(rand.NewPCG(rand.Uint64(), 1))); msg != "" {
 		c.Error("TESTFAILED " + msg)
 		return

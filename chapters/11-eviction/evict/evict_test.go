@@ -15,8 +15,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/config"
-	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 )
 
 type env struct {
@@ -26,7 +25,7 @@ type env struct {
 	addr  string
 }
 
-// start runs a server with the cache, CONFIG over a config.Values,
+// start runs a server with the cache, CONFIG over the evictor's Params,
 // WATCH, and eviction. With model set, used memory is not the heap but
 // the key and value bytes in the databases, so a test can say exactly
 // how many keys fit. prepare runs before the server starts.
@@ -34,11 +33,9 @@ func start(t *testing.T, model bool, prepare func(ev *Evictor)) *env {
 	t.Helper()
 	e := &env{clock: servertest.NewClock(1_700_000_000_000)}
 	e.s = servertest.Start(t, func(s *server.Server) {
-		cfg := config.New()
-		cfg.Register(s)
 		ca := cache.Register(s)
 		multi.Register(s, ca)
-		e.ev = New(s, ca, cfg)
+		e.ev = New(s, ca, NewParams(s))
 		t.Cleanup(e.ev.Close) // runs after the server stopped
 		if model {
 			s.Now = e.clock.Now

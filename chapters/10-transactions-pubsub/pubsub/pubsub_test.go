@@ -12,7 +12,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
 )
 
 // start runs a gocache server with the cache and pub/sub commands.
