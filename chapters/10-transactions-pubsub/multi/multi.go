@@ -31,7 +31,7 @@ type Multi struct {
 	// They count as changed only if the command changes data (propagates);
 	// Called forgets them otherwise, so that a failed INCR or an EXPIRE
 	// of a missing key does not abort anyone's EXEC, as in Redis.
-	touched []touch
+	touched cache.Touches
 }
 
 // state is one client's transaction, kept in its server.Slot while it is
@@ -54,14 +54,6 @@ type queued struct {
 type key struct {
 	db  int
 	key string
-}
-
-// touch is a watched key a command looked up for writing, and whether it
-// existed then: a command that looks up a missing key and leaves it
-// missing (LMPOP moving on to its next key) has not changed it.
-type touch struct {
-	key
-	existed bool
 }
 
 // watched is one WATCHed key. expired records that the key had already

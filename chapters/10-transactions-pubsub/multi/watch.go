@@ -23,10 +23,11 @@ func (m *Multi) Swapped(a, b int) {
 // (propagated) has changed the watched keys it looked up for writing;
 // one that did not has only looked.
 func (m *Multi) Called(_ *server.Client, _ *server.Command, changed bool) {
-	if changed {
-		m.commit()
-	}
-	m.touched = m.touched[:0]
+	m.touched.Settle(m.ca, changed, func(db int, k string) {
+		for _, st := range m.watchers[db][k] {
+			st.dirty = true
+		}
+	})
 }
 
 // now is the time expiry is judged by: 0 (nothing expires) while the AOF
@@ -67,23 +68,7 @@ func (m *Multi) beforeWrite(db int, k string, e *keyspace.Entry) {
 		}
 		return
 	}
-	m.touched = append(m.touched, touch{key{db, k}, e != nil})
-}
-
-// commit marks the watchers of the keys the command that just ran
-// touched: it propagated, so it changed data, though not necessarily
-// every key it looked up for writing.
-func (m *Multi) commit() {
-	for _, t := range m.touched {
-		k := t.key
-		if !t.existed && m.ca.DBs[k.db].Peek([]byte(k.key), 0) == nil {
-			continue // missing before and after: the command only looked
-		}
-		for _, st := range m.watchers[k.db][k.key] {
-			st.dirty = true
-		}
-	}
-	m.touched = m.touched[:0]
+	m.touched.Note(db, k, e != nil)
 }
 
 // replaced is Redis's touchAllWatchedKeysInDb: database index held the
