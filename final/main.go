@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,22 +29,28 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/11-eviction/evict"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/admin"
-	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
-	"github.com/gocache/gocache/final/evict"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/multi"
-	"github.com/gocache/gocache/final/pubsub"
+	"github.com/gocache/gocache/final/latency"
 	"github.com/gocache/gocache/final/rdbvalue"
-	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
+	"github.com/gocache/gocache/final/standalone"
 	"github.com/gocache/gocache/final/stream"
-	"github.com/gocache/gocache/final/typecmd"
-	"github.com/gocache/gocache/final/zset"
+	"github.com/gocache/gocache/final/tracking"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
@@ -100,20 +107,28 @@ func run(path string, ctx *cli.Context) error {
 	}
 	ca := cache.Register(s, databases(cfg)...) // chapter 03: the keyspace, strings, expiry
 	cfg.Register(s)                            // CONFIG GET/SET: every option
-	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
+	adm := admin.Register(s, cfg)              // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
-	lists := list.Register(s, ca)              // the four other data types
-	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
-	rdbvalue.Register(s, keys, types)                  // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)                     // SORT and SORT_RO
-	evict.New(s, ca, cfg)                              // maxmemory: evict, or refuse writes with -OOM
-	multi.Register(s, ca)                              // MULTI/EXEC and WATCH
-	ps := pubsub.Register(s)                           // SUBSCRIBE, PUBLISH and subscribed mode
-	ps.Limit = pubsub.Limit{}                          // admin enforces client-output-buffer-limit for every class
-	blk := block.Register(s, ca, lists)                // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))                // streams, whose XREAD and XREADGROUP block there
-	scr := scripting.Register(s, scriptingConfig(cfg)) // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION
-	err = registerPersistence(s, cfg, ca, scr)         // chapters 04 and 05: load the AOF, append, rewrite
+	lists := list.Register(s, ca)              // chapter 06: lists (07: hashes, sets; 08: sorted sets)
+	zsets := zset.Register(s, ca)              // chapter 08: sorted sets
+	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
+	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
+	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
+	rdbvalue.Register(s, keys, types)                                  // DUMP and RESTORE, in chapter 12's RDB format
+	sortcmd.Register(s, ca, lists)                                     // SORT and SORT_RO
+	evict.New(s, ca, cfg)                                              // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                                              // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)                                           // SUBSCRIBE, PUBLISH and subscribed mode
+	ps.Limit = pubsub.Limit{}                                          // admin enforces client-output-buffer-limit for every class
+	blk := block.Register(s, ca, lists)                                // BLPOP and friends, woken by writes
+	zsets.BlockIn(blk)                                                 // BZPOPMIN, BZPOPMAX and BZMPOP wait there too
+	stream.Register(s, ca).BlockIn(blk)                                // streams, whose XREAD and XREADGROUP block there
+	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))     // CLIENT TRACKING: client-side caching
+	followIntrospection(cfg, slowlog.Register(s), latency.Register(s)) // SLOWLOG, LATENCY
+	standalone.Register(s)                                             // CLUSTER, READONLY, MODULE: no cluster, no modules
+	scr := scripting.Register(s, scriptingConfig(cfg))                 // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION
+	err = registerPersistence(s, cfg, ca, scr)                         // chapters 04 and 05: load the AOF, append, rewrite
 	if err != nil {
 		return err
 	}
@@ -194,6 +209,47 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
 	rw.AddPrelude(scr.AppendFunctions)
 	return nil
+}
+
+// followTracking keeps the tracking table's limit equal to
+// tracking-table-max-keys.
+func followTracking(cfg *config.Values, t *tracking.Tracker) *tracking.Tracker {
+	t.MaxKeys = int(cfg.Int("tracking-table-max-keys"))
+	cfg.OnChange("tracking-table-max-keys", func(v string) error {
+		n, err := strconv.Atoi(v)
+		t.MaxKeys = n
+		return err
+	})
+	return t
+}
+
+// followIntrospection keeps SLOWLOG and LATENCY set as their options
+// say.
+func followIntrospection(cfg *config.Values, sl *slowlog.Log, lat *latency.Monitor) {
+	follow := func(name string, set func(v string) error) {
+		set(cfg.Get(name))
+		cfg.OnChange(name, set)
+	}
+	follow("slowlog-log-slower-than", sl.SetSlowerThan)
+	follow("slowlog-max-len", sl.SetMaxLen)
+	follow("latency-monitor-threshold", func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		lat.Threshold = n
+		return err
+	})
+	follow("latency-tracking", func(v string) error { lat.Tracking = v == "yes"; return nil })
+	follow("latency-tracking-info-percentiles", func(v string) error {
+		lat.Percentiles = lat.Percentiles[:0]
+		for _, f := range strings.Fields(v) {
+			p, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return err
+			}
+			lat.Percentiles = append(lat.Percentiles, p)
+		}
+		return nil
+	})
+	lat.SlowLog = func() (int64, int) { return sl.SlowerThan.Microseconds(), sl.MaxLen }
 }
 
 // port is the port of the first listening address (the real one when the

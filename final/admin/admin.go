@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/outlimit"
 	"github.com/gocache/gocache/final/config"
-	"github.com/gocache/gocache/final/outlimit"
 )
 
 // Version is gocache's own version, reported next to the Redis version it
@@ -30,6 +31,17 @@ type Desc struct {
 	Multi    int    // commands queued in MULTI; -1 outside MULTI
 	MultiMem int    // bytes queued in MULTI
 	PubSub   bool   // the client is in pub/sub mode (client type "pubsub")
+	Tracking string // CLIENT TRACKING's letters: t, and R (broken redirect), B (broadcast)
+	Redir    int64  // the client tracking redirects to; -1 when tracking is off
+}
+
+// Tracking is client-side caching as CLIENT and INFO see it
+// (final/tracking): its CLIENT subcommands, what CLIENT LIST shows of a
+// client, and INFO's counts.
+type Tracking interface {
+	Subcommands() []*server.Command
+	Describe(c *server.Client) (flags string, redirect int64)
+	Stats() (clients, keys, items, prefixes int)
 }
 
 // Admin is the running admin layer.
@@ -47,7 +59,7 @@ type Admin struct {
 	limits        outlimit.Limits
 
 	slot      server.Slot // each client's clientState, when it has one
-	monitors  []*server.Client
+	monitor   *monitor.Monitor
 	doomed    []*server.Client // to close before the loop sleeps
 	pause     pause
 	errs      map[string]int64 // errorstats
@@ -55,13 +67,14 @@ type Admin struct {
 	lastStats statSample
 	peakMem   uint64
 
+	tracking Tracking // nil without client-side caching
+
 	runID  string // INFO run_id
 	replID string // INFO master_replid
 }
 
 // clientState is what admin keeps per client beyond server.Client.
 type clientState struct {
-	monitor  bool
 	noEvict  bool
 	noTouch  bool
 	overSoft time.Time // when the output first passed the soft limit (zero: not over)
@@ -71,8 +84,9 @@ type clientState struct {
 // Register installs the commands, INFO sections and limits on s, reading
 // the limits from cfg and following their changes (CONFIG SET). Admin
 // fills several places of the command path: admission, CLIENT PAUSE,
-// the observer of every reply (output limits, error statistics) and of
-// every call (MONITOR), and CONFIG RESETSTAT's errorstats.
+// the observer of every reply (output limits, error statistics) and
+// CONFIG RESETSTAT's errorstats; and it registers chapter 10's MONITOR,
+// whose clients CLIENT LIST flags and the idle timeout spares.
 func Register(s *server.Server, cfg *config.Values) *Admin {
 	a := &Admin{
 		srv:     s,
@@ -82,12 +96,23 @@ func Register(s *server.Server, cfg *config.Values) *Admin {
 		started: s.Now(),
 	}
 	a.slot = s.NewSlot(a)
+	a.monitor = monitor.Register(s)
 	a.followConfig()
 	a.addCommands()
 	a.addInfo()
 	a.installLimits()
 	s.UseStats(a)
 	return a
+}
+
+// UseTracking adds client-side caching's subcommands to CLIENT, and its
+// view of each client to CLIENT LIST and INFO.
+func (a *Admin) UseTracking(t Tracking) {
+	if a.tracking != nil {
+		panic("admin: tracking is already set")
+	}
+	a.tracking = t
+	a.srv.Commands.Lookup([]byte("client")).AddSubcommands(t.Subcommands()...)
 }
 
 // ResetStats clears errorstats on CONFIG RESETSTAT (server.StatsResetter).
@@ -110,13 +135,10 @@ func (a *Admin) state(c *server.Client) *clientState {
 }
 
 // Reset drops c's admin state (server.ClientState): a client that went
-// away, or RESET. It stops monitoring and is no longer held by a pause;
-// a RESET client is not held anyway, since it runs a command.
+// away, or RESET. It is no longer held by a pause; a RESET client is not
+// held anyway, since it runs a command.
 func (a *Admin) Reset(c *server.Client) {
 	if st := a.get(c); st != nil {
-		if st.monitor {
-			a.removeMonitor(c)
-		}
 		if st.held {
 			a.pause.drop(c)
 		}
@@ -126,7 +148,10 @@ func (a *Admin) Reset(c *server.Client) {
 
 // describe asks the other layers of the server about c.
 func (a *Admin) describe(c *server.Client) Desc {
-	d := Desc{Multi: -1}
+	d := Desc{Multi: -1, Redir: -1}
+	if a.tracking != nil {
+		d.Tracking, d.Redir = a.tracking.Describe(c)
+	}
 	if ps := a.srv.Subscriptions(); ps != nil {
 		d.Sub, d.Psub = ps.Count(c)
 		d.PubSub = ps.Subscribed(c)

@@ -7,16 +7,17 @@ package sortcmd
 import (
 	"bytes"
 	"math"
+	"strings"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/cmdarg"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/set"
-	"github.com/gocache/gocache/final/typecmd"
-	"github.com/gocache/gocache/final/zset"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 )
 
 // Commands are SORT and SORT_RO over the keyspace; STORE makes lists
@@ -30,11 +31,36 @@ type Commands struct {
 func Register(s *server.Server, ks typecmd.Keyspace, lists *list.Commands) *Commands {
 	sc := &Commands{ks: ks, lists: lists}
 	const w, r, oom, mk = server.Write, server.ReadOnly, server.DenyOOM, server.Movablekeys
-	s.Commands.Add(
-		server.NewCommand("sort", -2, w|oom|mk, 1, 1, 1, "generic", func(c *server.Client) { sc.sort(c, false) }),
+	sort := server.NewCommand("sort", -2, w|oom|mk, 1, 1, 1, "generic", func(c *server.Client) { sc.sort(c, false) })
+	sort.KeysOf = keysOf
+	s.Commands.Add(sort,
 		server.NewCommand("sort_ro", -2, r|mk, 1, 1, 1, "generic", func(c *server.Client) { sc.sort(c, true) }),
 	)
 	return sc
+}
+
+// keysOf is SORT's keys: the sorted key, and the STORE destination, the
+// last one given (Redis's sortGetKeys, which skips LIMIT's two arguments
+// and GET's and BY's pattern).
+func keysOf(args [][]byte) []server.KeyArg {
+	keys := []server.KeyArg{{Pos: 1, Flags: []string{"RO", "access"}}}
+	store := 0
+	for i := 2; i < len(args); i++ {
+		switch strings.ToLower(string(args[i])) {
+		case "limit":
+			i += 2
+		case "get", "by":
+			i++
+		case "store":
+			if i+1 < len(args) {
+				store = i + 1
+			}
+		}
+	}
+	if store > 0 {
+		keys = append(keys, server.KeyArg{Pos: store, Flags: []string{"OW", "update"}})
+	}
+	return keys
 }
 
 // options is a parsed SORT command.

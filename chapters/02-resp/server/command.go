@@ -27,6 +27,7 @@ const (
 	AllowBusy
 	Movablekeys
 	NoMandatoryKeys
+	NoAsyncLoading
 )
 
 // flagNames are Redis 7's spellings, in the order COMMAND INFO lists them.
@@ -38,7 +39,7 @@ var flagNames = []struct {
 	{PubSub, "pubsub"}, {NoScript, "noscript"}, {Blocking, "blocking"}, {Loading, "loading"},
 	{Stale, "stale"}, {SkipMonitor, "skip_monitor"}, {SkipSlowlog, "skip_slowlog"},
 	{Fast, "fast"}, {NoAuth, "no_auth"}, {MayReplicate, "may_replicate"},
-	{NoMandatoryKeys, "no_mandatory_keys"}, {NoMulti, "no_multi"},
+	{NoMandatoryKeys, "no_mandatory_keys"}, {NoAsyncLoading, "no_async_loading"}, {NoMulti, "no_multi"},
 	{Movablekeys, "movablekeys"}, {AllowBusy, "allow_busy"},
 }
 
@@ -70,6 +71,10 @@ type Command struct {
 	// no-writes is not a write, one that declares no flags is a write
 	// refused on OOM. It gets Flags and returns what the path checks.
 	ArgFlags func(c *Client, flags Flags) Flags
+	// KeysOf, if set, finds the keys of a call where Redis's key specs
+	// cannot tell them, or their flags, from the arguments alone (Redis's
+	// getkeys_proc: SORT's STORE, SET's GET).
+	KeysOf func(args [][]byte) []KeyArg
 	// Subcommands, for container commands such as CONFIG and CLIENT: the
 	// lookup descends into them so arity errors name "config|get".
 	Subcommands Table
@@ -136,13 +141,32 @@ func (t Table) Replace(cmds ...*Command) {
 }
 
 func (t Table) put(cmd *Command) {
-	for name, sub := range cmd.Subcommands {
-		sub.fullName = cmd.Name + "|" + name
-		if sub.Group == "" {
-			sub.Group = cmd.Group // Redis's subcommands are in their container's group
-		}
+	for _, sub := range cmd.Subcommands {
+		cmd.adopt(sub)
 	}
 	t[cmd.Name] = cmd
+}
+
+// AddSubcommands adds subcommands to a container command already in a
+// table: a later layer's part of it (client-side caching's CLIENT
+// TRACKING). A name added twice panics, as in Table.Add.
+func (cmd *Command) AddSubcommands(subs ...*Command) {
+	if cmd.Subcommands == nil {
+		cmd.Subcommands = Table{}
+	}
+	cmd.Subcommands.Add(subs...)
+	for _, sub := range subs {
+		cmd.adopt(sub)
+	}
+}
+
+// adopt names sub after its container ("client|id") and puts it in the
+// container's group, as Redis's subcommands are.
+func (cmd *Command) adopt(sub *Command) {
+	sub.fullName = cmd.Name + "|" + sub.Name
+	if sub.Group == "" {
+		sub.Group = cmd.Group
+	}
 }
 
 // Lookup finds a command by the name a client sent, in any case. The common

@@ -241,7 +241,8 @@ func (s *Server) commandCommand() *Command {
 		&Command{Name: "info", Arity: -2, Flags: Loading | Stale, Run: s.commandInfo},
 		&Command{Name: "docs", Arity: -2, Flags: Loading | Stale, Run: s.commandDocs},
 		&Command{Name: "list", Arity: -2, Flags: Loading | Stale, Run: s.commandList},
-		&Command{Name: "getkeys", Arity: -3, Flags: Loading | Stale, Run: s.commandGetKeys},
+		&Command{Name: "getkeys", Arity: -4, Flags: Loading | Stale, Run: s.commandGetKeys},
+		&Command{Name: "getkeysandflags", Arity: -4, Flags: Loading | Stale, Run: func(c *Client) { s.getKeys(c, true) }},
 	)
 	return &Command{Name: "command", Arity: -1, Flags: Loading | Stale, Group: "server", Subcommands: sub, Run: func(c *Client) {
 		if len(c.Args) == 1 {
@@ -301,13 +302,19 @@ func (s *Server) writeCommandInfo(c *Client, cmd *Command) {
 	w.Int(int64(cmd.FirstKey))
 	w.Int(int64(cmd.LastKey))
 	w.Int(int64(cmd.Step))
-	cats := cmd.Categories()
-	w.Set(len(cats))
-	for _, cat := range cats {
-		w.SimpleString(cat)
+	if d := cmd.description(); d != nil {
+		w.Value(d.categories) // Redis's own, as its command table lists them
+		w.Value(d.tips)
+		w.Value(d.keySpecs)
+	} else {
+		cats := cmd.Categories()
+		w.Set(len(cats))
+		for _, cat := range cats {
+			w.SimpleString(cat)
+		}
+		w.Array(0) // tips
+		w.Array(0) // key specs
 	}
-	w.Array(0) // tips
-	w.Array(0) // key specs
 	subs := cmd.Subcommands.sorted()
 	w.Array(len(subs))
 	for _, sub := range subs {
@@ -389,24 +396,45 @@ func (s *Server) commandList(c *Client) {
 }
 
 // commandGetKeys is COMMAND GETKEYS cmd arg...: the key arguments of a call.
-func (s *Server) commandGetKeys(c *Client) {
+func (s *Server) commandGetKeys(c *Client) { s.getKeys(c, false) }
+
+// getKeys is COMMAND GETKEYS and GETKEYSANDFLAGS command [arg ...]: the
+// keys a call would touch, found as the server finds them (KeyArgs),
+// with Redis's checks in Redis's order.
+func (s *Server) getKeys(c *Client, withFlags bool) {
 	args := c.Args[2:]
-	cmd := s.Commands.Lookup(args[0])
-	if cmd == nil {
+	cmd := s.lookup(args)
+	switch {
+	case cmd == nil:
 		c.Error("ERR Invalid command specified")
 		return
-	}
-	if !cmd.arityOK(len(args)) {
+	case !cmd.hasKeys():
+		c.Error("ERR The command has no key arguments")
+		return
+	case !cmd.arityOK(len(args)):
 		c.Error("ERR Invalid number of arguments specified for command")
 		return
 	}
-	pos := cmd.Keys(len(args))
-	if len(pos) == 0 {
-		c.Error("ERR The command has no key arguments")
+	keys := cmd.KeyArgs(args)
+	if len(keys) == 0 {
+		if cmd.Flags&NoMandatoryKeys != 0 {
+			c.W.Array(0)
+		} else {
+			c.Error("ERR Invalid arguments specified for command")
+		}
 		return
 	}
-	c.W.Array(len(pos))
-	for _, p := range pos {
-		c.W.Bulk(args[p])
+	c.W.Array(len(keys))
+	for _, k := range keys {
+		if !withFlags {
+			c.W.Bulk(args[k.Pos])
+			continue
+		}
+		c.W.Array(2)
+		c.W.Bulk(args[k.Pos])
+		c.W.Set(len(k.Flags))
+		for _, f := range k.Flags {
+			c.W.SimpleString(f)
+		}
 	}
 }

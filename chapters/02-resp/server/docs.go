@@ -14,7 +14,7 @@ import (
 // gendocs from a real redis-server. A command gets its docs by being in
 // the table: the docs of commands a later layer registers are already here.
 //
-//go:generate go run ./gendocs -o commanddocs.resp
+//go:generate go run ./gendocs -o commanddocs.resp -info commandinfo.resp
 //go:embed commanddocs.resp
 var commandDocsRESP []byte
 

@@ -10,6 +10,7 @@ package cache
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
@@ -159,6 +160,23 @@ func (ca *Cache) infoKeyspace(b *bytes.Buffer) {
 	}
 }
 
+// withKeys gives cmd its own way of finding its keys (Command.KeysOf).
+func withKeys(cmd *server.Command, keysOf func(args [][]byte) []server.KeyArg) *server.Command {
+	cmd.KeysOf = keysOf
+	return cmd
+}
+
+// setKeys is SET's key and its flags, which depend on GET: SET k v GET
+// reads the old value (Redis's setGetKeys).
+func setKeys(args [][]byte) []server.KeyArg {
+	for _, a := range args[3:] {
+		if strings.EqualFold(string(a), "get") {
+			return []server.KeyArg{{Pos: 1, Flags: []string{"RW", "access", "update"}}}
+		}
+	}
+	return []server.KeyArg{{Pos: 1, Flags: []string{"OW", "update"}}}
+}
+
 // commands is the command table of this chapter: Redis 7.0's arity,
 // flags, key positions and group for each.
 func (ca *Cache) commands() []*server.Command {
@@ -167,7 +185,7 @@ func (ca *Cache) commands() []*server.Command {
 	)
 	return []*server.Command{
 		server.NewCommand("get", 2, r|fast, 1, 1, 1, "string", ca.get),
-		server.NewCommand("set", -3, w|oom, 1, 1, 1, "string", ca.set),
+		withKeys(server.NewCommand("set", -3, w|oom, 1, 1, 1, "string", ca.set), setKeys),
 		server.NewCommand("mget", -2, r|fast, 1, -1, 1, "string", ca.mget),
 		server.NewCommand("mset", -3, w|oom, 1, -1, 2, "string", ca.mset),
 		server.NewCommand("incr", 2, w|oom|fast, 1, 1, 1, "string", func(c *server.Client) { ca.incrDecr(c, 1) }),

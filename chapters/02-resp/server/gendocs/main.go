@@ -1,13 +1,16 @@
-// Command gendocs writes commanddocs.resp, the documentation of every
-// Redis 7.0 command and subcommand that package server serves from
-// COMMAND DOCS. It reads COMMAND DOCS from a real redis-server 7.0 in
-// RESP3 and writes the reply back as one RESP3 map, with the commands and
-// each command's subcommands sorted by name (Redis lists them in the order
-// of its hash tables, which changes from one start to the next), so that
-// regenerating it from the same Redis gives the same file.
+// Command gendocs writes commanddocs.resp and commandinfo.resp, what
+// package server serves of Redis 7.0's own description of its commands.
+// It reads COMMAND DOCS and COMMAND INFO from a real redis-server 7.0 in
+// RESP3. The docs are written back as one RESP3 map; of COMMAND INFO it
+// keeps, per command and subcommand by full name, the parts that describe
+// the command rather than gocache's implementation of it: ACL categories,
+// tips and key specs. Commands and subcommands are sorted by name (Redis
+// lists them in the order of its hash tables, which changes from one
+// start to the next), so that regenerating from the same Redis gives the
+// same files.
 //
 //	go generate ./chapters/02-resp/server              # starts redis-server on a free port
-//	go run ./chapters/02-resp/server/gendocs -addr 127.0.0.1:6379 -o commanddocs.resp
+//	go run ./chapters/02-resp/server/gendocs -addr 127.0.0.1:6379 -o commanddocs.resp -info commandinfo.resp
 package main
 
 import (
@@ -31,15 +34,16 @@ const wantVersion = "7.0."
 
 func main() {
 	addr := flag.String("addr", "", "a running redis-server 7.0 (empty: start redis-server on a free port)")
-	out := flag.String("o", "commanddocs.resp", "file to write")
+	out := flag.String("o", "commanddocs.resp", "file to write the docs to")
+	info := flag.String("info", "commandinfo.resp", "file to write the categories, tips and key specs to")
 	flag.Parse()
-	if err := run(*addr, *out); err != nil {
+	if err := run(*addr, *out, *info); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, out string) error {
+func run(addr, out, infoOut string) error {
 	if addr == "" {
 		a, stop, err := startRedis()
 		if err != nil {
@@ -48,42 +52,81 @@ func run(addr, out string) error {
 		defer stop()
 		addr = a
 	}
-	docs, err := fetchDocs(addr)
+	docs, info, err := fetch(addr)
 	if err != nil {
 		return err
 	}
 	sortDocs(&docs)
 	w := resp.Writer{Proto: 3}
 	w.Value(docs)
-	return os.WriteFile(out, w.B, 0o644)
+	if err := os.WriteFile(out, w.B, 0o644); err != nil {
+		return err
+	}
+	w.B = w.B[:0]
+	w.Value(described(info))
+	return os.WriteFile(infoOut, w.B, 0o644)
 }
 
-// fetchDocs asks addr for HELLO 3, checks that it is Redis 7.0 and
-// returns its COMMAND DOCS.
-func fetchDocs(addr string) (resp.Value, error) {
+// described turns COMMAND INFO's reply into a map, sorted by full name,
+// from each command and subcommand to a map of its acl_categories, tips
+// and key_specs (elements 7 to 9 of its entry).
+func described(info resp.Value) resp.Value {
+	type pair struct{ k, v resp.Value }
+	var pairs []pair
+	var add func(entries []resp.Value)
+	add = func(entries []resp.Value) {
+		for _, e := range entries {
+			if len(e.Elems) < 10 {
+				continue
+			}
+			m := resp.Value{Kind: resp.KindMap}
+			for i, name := range []string{"acl_categories", "tips", "key_specs"} {
+				m.Elems = append(m.Elems, resp.Value{Kind: resp.KindBulk, Str: []byte(name)}, e.Elems[6+i])
+			}
+			pairs = append(pairs, pair{e.Elems[0], m})
+			add(e.Elems[9].Elems)
+		}
+	}
+	add(info.Elems)
+	sort.Slice(pairs, func(i, j int) bool { return bytes.Compare(pairs[i].k.Str, pairs[j].k.Str) < 0 })
+	out := resp.Value{Kind: resp.KindMap}
+	for _, p := range pairs {
+		out.Elems = append(out.Elems, p.k, p.v)
+	}
+	return out
+}
+
+// fetch asks addr for HELLO 3, checks that it is Redis 7.0 and returns
+// its COMMAND DOCS and COMMAND INFO.
+func fetch(addr string) (docs, info resp.Value, err error) {
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
-		return resp.Value{}, err
+		return docs, info, err
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	conn.Write([]byte("HELLO 3\r\nCOMMAND DOCS\r\n"))
+	conn.Write([]byte("HELLO 3\r\nCOMMAND DOCS\r\nCOMMAND INFO\r\n"))
 	r := resp.NewReplyReader(conn)
 	hello, err := r.Read()
 	if err != nil {
-		return resp.Value{}, err
+		return docs, info, err
 	}
 	if v := field(hello, "version"); !strings.HasPrefix(v, wantVersion) {
-		return resp.Value{}, fmt.Errorf("%s is Redis %q; the docs must come from Redis %sx", addr, v, wantVersion)
+		return docs, info, fmt.Errorf("%s is Redis %q; the docs must come from Redis %sx", addr, v, wantVersion)
 	}
-	docs, err := r.Read()
-	if err != nil {
-		return resp.Value{}, err
+	if docs, err = r.Read(); err != nil {
+		return docs, info, err
 	}
 	if docs.Kind != resp.KindMap || len(docs.Elems) == 0 {
-		return resp.Value{}, fmt.Errorf("COMMAND DOCS: unexpected reply %q", docs.Kind)
+		return docs, info, fmt.Errorf("COMMAND DOCS: unexpected reply %q", docs.Kind)
 	}
-	return docs, nil
+	if info, err = r.Read(); err != nil {
+		return docs, info, err
+	}
+	if info.Kind != resp.KindArray || len(info.Elems) == 0 {
+		return docs, info, fmt.Errorf("COMMAND INFO: unexpected reply %q", info.Kind)
+	}
+	return docs, info, nil
 }
 
 func field(m resp.Value, name string) string {
