@@ -58,8 +58,8 @@ type Rewriter struct {
 	// the new base an RDB file (.base.rdb) in the format it returns.
 	preamble func() Format
 
-	cur   *run    // the rewrite in progress, nil when none
-	last  *writer // the last rewrite's writer, which may still be cleaning up
+	cur  *run    // the rewrite in progress, nil when none
+	last *writer // the last rewrite's writer, which may still be cleaning up
 
 	scheduled   bool  // aof_rewrite_scheduled: start as soon as possible
 	rewrites    int64 // aof_rewrites

@@ -121,10 +121,10 @@ type Snapshot struct {
 	now    func() int64
 	format Format
 
-	db     int  // database the scan is in; len(dbs) when the scan is over
+	db     int    // database the scan is in; len(dbs) when the scan is over
 	cursor uint64 // its SCAN cursor
-	sel    int  // database of the last key written, -1 for none
-	ended  bool // format.End was written
+	sel    int    // database of the last key written, -1 for none
+	ended  bool   // format.End was written
 
 	buf    []byte      // encoded bytes not yet handed to the writer
 	out    chan []byte // to the writer; only the loop sends and closes
