@@ -128,3 +128,7 @@ func (t Types) Build(v rdb.Value) (any, error) {
 	}
 	return nil, errors.New("empty value")
 }
+
+// Value is FromEntry as a method, so that Types is what chapter 12's
+// save package needs (save.Types) to write and load every type.
+func (t Types) Value(e *keyspace.Entry) (rdb.Value, error) { return FromEntry(e) }
