@@ -27,6 +27,7 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/12-rdb/save"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/config"
@@ -110,12 +111,9 @@ func run(path string, ctx *cli.Context) error {
 	ps.Limit = pubsub.Limit{}             // admin enforces client-output-buffer-limit for every class
 	blk := block.Register(s, ca, lists)   // BLPOP and friends, woken by writes
 	blk.Streams(stream.Register(s, ca))   // streams, whose XREAD and XREADGROUP block there
-	err = registerPersistence(s, cfg, ca) // chapters 04 and 05: load the AOF, append, rewrite
+	err = registerPersistence(s, cfg, ca, types) // chapters 04, 05 and 12: load the data, append, rewrite, save
 	if err != nil {
 		return err
-	}
-	for _, n := range cfg.Notices() {
-		log.Info(n)
 	}
 	if err := writePidFile(cfg.Get("pidfile")); err != nil {
 		return err
@@ -159,21 +157,26 @@ func databases(cfg *config.Values) []*keyspace.DB {
 	return dbs
 }
 
-// registerPersistence is chapters 04 and 05: load the AOF into the
-// keyspace, then log every change, and rewrite the log when it grows. It
-// must come after the commands, which loading replays. The rewrite writes
-// strings itself; typecmd.AppendRewrite gives it the other four types.
-func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) error {
+// registerPersistence is chapters 04, 05 and 12: load the AOF (with
+// appendonly yes) or dump.rdb (with appendonly no) into the keyspace,
+// then log every change, rewrite the log when it grows, and save RDB
+// snapshots at the save points. It must come after the commands, which
+// loading the AOF replays. The rewrite writes strings itself;
+// typecmd.AppendRewrite gives it the other four types when its base is
+// commands (aof-use-rdb-preamble no), rdbvalue when it is RDB.
+func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, types rdbvalue.Types) error {
 	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
 	if err != nil {
 		return err
 	}
+	loader := save.NewLoader(s, ca.DBs, types)
 	p, err := persistence.Setup(s, persistence.Config{
 		AppendOnly:  cfg.Bool("appendonly"),
 		Dir:         cfg.Get("dir"),
 		FileName:    cfg.Get("appendfilename"),
 		DirName:     cfg.Get("appenddirname"),
 		AppendFsync: policy,
+		LoadRDB:     loader.AOFBase,
 	})
 	if err != nil {
 		return err
@@ -183,7 +186,19 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache) 
 		MinSize:    cfg.Int("auto-aof-rewrite-min-size"),
 	})
 	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
-	return nil
+	points, err := save.ParsePoints(cfg.Get("save"))
+	if err != nil {
+		return err
+	}
+	_, err = save.Setup(s, p, rw, loader, save.Config{
+		Points:      points,
+		FileName:    cfg.Get("dbfilename"),
+		Compression: cfg.Bool("rdbcompression"),
+		Checksum:    cfg.Bool("rdbchecksum"),
+		StopWrites:  cfg.Bool("stop-writes-on-bgsave-error"),
+		Preamble:    cfg.Bool("aof-use-rdb-preamble"),
+	})
+	return err
 }
 
 // port is the port of the first listening address (the real one when the

@@ -16,7 +16,6 @@ func (a *Admin) addCommands() {
 		a.clientCommand(),
 		&server.Command{Name: "reset", Arity: 1, Flags: server.NoScript | server.Loading | server.Stale | server.Fast | server.NoAuth | server.AllowBusy, Group: "connection", Run: a.reset},
 		&server.Command{Name: "time", Arity: 1, Flags: server.Loading | server.Stale | server.Fast, Group: "server", Run: a.time},
-		&server.Command{Name: "lastsave", Arity: 1, Flags: server.Loading | server.Stale | server.Fast, Group: "server", Run: func(c *server.Client) { c.W.Int(a.started.Unix()) }},
 		&server.Command{Name: "shutdown", Arity: -1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale | server.NoMulti | server.AllowBusy, Group: "server", Run: a.shutdownCommand},
 		&server.Command{Name: "monitor", Arity: 1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.monitor},
 		&server.Command{Name: "debug", Arity: -2, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.debug},
@@ -70,7 +69,8 @@ func (a *Admin) debug(c *server.Client) {
 // shutdownCommand is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. On
 // success there is no reply: the process exits and the connection closes.
 // gocache shuts down at once (it has no replicas to wait for), so ABORT
-// finds nothing to abort, and SAVE has no RDB to write.
+// finds nothing to abort. SAVE saves dump.rdb even without save points,
+// NOSAVE does not save it even with them.
 func (a *Admin) shutdownCommand(c *server.Client) {
 	var save, nosave, other, abort bool
 	for _, arg := range c.Args[1:] {
@@ -99,5 +99,12 @@ func (a *Admin) shutdownCommand(c *server.Client) {
 	a.srv.Log.Warnf("User requested shutdown...")
 	// Nothing more from this client: Redis would not return from here.
 	c.Block()
-	a.srv.Shutdown()
+	choice := server.SaveIfConfigured
+	switch {
+	case save:
+		choice = server.SaveAlways
+	case nosave:
+		choice = server.SaveNever
+	}
+	a.srv.ShutdownSaving(choice)
 }

@@ -431,7 +431,8 @@ func (s *Saver) WriteError() string {
 }
 
 // Shutdown is the persistence.Saves method: give up a background save,
-// then save once more if save points are set.
+// then save once more if save points are set (or SHUTDOWN SAVE said so,
+// and not if SHUTDOWN NOSAVE did).
 func (s *Saver) Shutdown() {
 	if s.cur != nil {
 		s.srv.Log.Infof("There is a child saving an .rdb. Killing it!")
@@ -444,8 +445,13 @@ func (s *Saver) Shutdown() {
 			s.srv.Log.Warnf("The background save's writer did not stop within 10 seconds")
 		}
 	}
-	if len(s.cfg.Points) == 0 {
+	switch s.srv.ShutdownChoice() {
+	case server.SaveNever:
 		return
+	case server.SaveIfConfigured:
+		if len(s.cfg.Points) == 0 {
+			return
+		}
 	}
 	s.srv.Log.Infof("Saving the final RDB snapshot before exiting.")
 	if err := s.Save(); err != nil {
