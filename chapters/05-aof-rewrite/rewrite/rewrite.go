@@ -61,12 +61,15 @@ type Rewriter struct {
 	cur  *run    // the rewrite in progress, nil when none
 	last *writer // the last rewrite's writer, which may still be cleaning up
 
-	scheduled   bool  // aof_rewrite_scheduled: start as soon as possible
-	rewrites    int64 // aof_rewrites
-	failures    int64 // aof_rewrites_consecutive_failures
-	lastOK      bool  // aof_last_bgrewrite_status
-	lastTimeSec int64 // aof_last_rewrite_time_sec
-	lastFail    time.Time
+	scheduled bool // aof_rewrite_scheduled: start as soon as possible
+	// commandsOnce makes the next rewrite write commands although the
+	// preamble is on: the last one met a value with no RDB form.
+	commandsOnce bool
+	rewrites     int64 // aof_rewrites
+	failures     int64 // aof_rewrites_consecutive_failures
+	lastOK       bool  // aof_last_bgrewrite_status
+	lastTimeSec  int64 // aof_last_rewrite_time_sec
+	lastFail     time.Time
 	// growthBase is the AOF size after the last rewrite (or the load):
 	// the automatic rewrite compares the current size with it.
 	growthBase int64
@@ -78,6 +81,7 @@ type run struct {
 	w       *writer
 	started time.Time
 	pump    func() // r.pump(this run), posted to the loop
+	rdbBase bool   // the base is an RDB file
 }
 
 // Redis's replies.
@@ -189,10 +193,12 @@ func (r *Rewriter) Start() error {
 	}
 	r.rewrites++
 	var format Format = commandFormat{r.encoder()}
-	if r.preamble != nil {
+	rdbBase := r.preamble != nil && !r.commandsOnce
+	r.commandsOnce = false
+	if rdbBase {
 		format = r.preamble()
 	}
-	base := final.NewBase(d.Prefix, r.preamble != nil)
+	base := final.NewBase(d.Prefix, rdbBase)
 	final.MarkIncrHistory()
 	if err := r.step(StepRotated); err != nil {
 		r.srv.Log.Warnf("Background AOF rewrite %v", err)
@@ -200,7 +206,7 @@ func (r *Rewriter) Start() error {
 		return nil
 	}
 	now := func() int64 { return r.srv.Now().UnixMilli() }
-	rn := &run{snap: r.snaps.Begin(format, now, r.flushed), started: time.Now()}
+	rn := &run{snap: r.snaps.Begin(format, now, r.flushed), started: time.Now(), rdbBase: rdbBase}
 	rn.pump = func() { r.pump(rn) }
 	fsys := d.FS
 	if fsys == nil {
@@ -281,6 +287,13 @@ func (r *Rewriter) pump(rn *run) {
 	}
 	more, done := rn.snap.Step()
 	switch {
+	case rn.snap.err != nil && rn.rdbBase:
+		// A value the RDB format cannot hold (a stream): a base of
+		// commands can, so the rewrite starts again with one.
+		r.srv.Log.Warnf("Background AOF rewrite: %v; writing the base as commands instead of RDB", rn.snap.err)
+		r.abort(rn)
+		r.rewrites-- // the restart counts as the same rewrite
+		r.scheduled, r.commandsOnce = true, true
 	case rn.snap.err != nil:
 		r.fail(rn, rn.snap.err)
 	case done:

@@ -75,5 +75,9 @@ func (f *format) value(e *keyspace.Entry) (rdb.Value, error) {
 	if f.types == nil {
 		return nil, fmt.Errorf("key %q: no RDB form for values of type %T", e.Key, e.Value)
 	}
-	return f.types.Value(e)
+	v, err := f.types.Value(e)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: %w", e.Key, err)
+	}
+	return v, nil
 }
