@@ -103,14 +103,14 @@ func run(path string, ctx *cli.Context) error {
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
 	lists := list.Register(s, ca)              // the four other data types
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
-	rdbvalue.Register(s, keys, types)     // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)        // SORT and SORT_RO
-	evict.New(s, ca, cfg)                 // maxmemory: evict, or refuse writes with -OOM
-	multi.Register(s, ca)                 // MULTI/EXEC and WATCH
-	ps := pubsub.Register(s)              // SUBSCRIBE, PUBLISH and subscribed mode
-	ps.Limit = pubsub.Limit{}             // admin enforces client-output-buffer-limit for every class
-	blk := block.Register(s, ca, lists)   // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))   // streams, whose XREAD and XREADGROUP block there
+	rdbvalue.Register(s, keys, types)            // DUMP and RESTORE, in chapter 12's RDB format
+	sortcmd.Register(s, ca, lists)               // SORT and SORT_RO
+	evict.New(s, ca, cfg)                        // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                        // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)                     // SUBSCRIBE, PUBLISH and subscribed mode
+	ps.Limit = pubsub.Limit{}                    // admin enforces client-output-buffer-limit for every class
+	blk := block.Register(s, ca, lists)          // BLPOP and friends, woken by writes
+	blk.Streams(stream.Register(s, ca))          // streams, whose XREAD and XREADGROUP block there
 	err = registerPersistence(s, cfg, ca, types) // chapters 04, 05 and 12: load the data, append, rewrite, save
 	if err != nil {
 		return err
