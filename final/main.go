@@ -99,22 +99,24 @@ func run(path string, ctx *cli.Context) error {
 	}
 	ca := cache.Register(s, databases(cfg)...) // chapter 03: the keyspace, strings, expiry
 	cfg.Register(s)                            // CONFIG GET/SET: every option
-	admin.Register(s, cfg)                     // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
+	adm := admin.Register(s, cfg)              // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
 	lists := list.Register(s, ca)              // the four other data types
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
-	rdbvalue.Register(s, keys, types)            // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)               // SORT and SORT_RO
-	evict.New(s, ca, cfg)                        // maxmemory: evict, or refuse writes with -OOM
-	multi.Register(s, ca)                        // MULTI/EXEC and WATCH
-	ps := pubsub.Register(s)                     // SUBSCRIBE, PUBLISH and subscribed mode
-	ps.Limit = pubsub.Limit{}                    // admin enforces client-output-buffer-limit for every class
-	blk := block.Register(s, ca, lists)          // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))          // streams, whose XREAD and XREADGROUP block there
-	err = registerPersistence(s, cfg, ca, types) // chapters 04, 05 and 12: load the data, append, rewrite, save
+	rdbvalue.Register(s, keys, types)                    // DUMP and RESTORE, in chapter 12's RDB format
+	sortcmd.Register(s, ca, lists)                       // SORT and SORT_RO
+	evict.New(s, ca, cfg)                                // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                                // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)                             // SUBSCRIBE, PUBLISH and subscribed mode
+	ps.Limit = pubsub.Limit{}                            // admin enforces client-output-buffer-limit for every class
+	blk := block.Register(s, ca, lists)                  // BLPOP and friends, woken by writes
+	blk.Streams(stream.Register(s, ca))                  // streams, whose XREAD and XREADGROUP block there
+	saver, err := registerPersistence(s, cfg, ca, types) // chapters 04, 05 and 12: load the data, append, rewrite, save
 	if err != nil {
 		return err
 	}
+	adm.AddDebug("reload", admin.DebugSub{Run: saver.Reload,
+		Help: []string{"RELOAD", "    Save the RDB on disk and reload it back to memory."}})
 	if err := writePidFile(cfg.Get("pidfile")); err != nil {
 		return err
 	}
@@ -164,10 +166,10 @@ func databases(cfg *config.Values) []*keyspace.DB {
 // loading the AOF replays. The rewrite writes strings itself;
 // typecmd.AppendRewrite gives it the other four types when its base is
 // commands (aof-use-rdb-preamble no), rdbvalue when it is RDB.
-func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, types rdbvalue.Types) error {
+func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, types rdbvalue.Types) (*save.Saver, error) {
 	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	loader := save.NewLoader(s, ca.DBs, types)
 	p, err := persistence.Setup(s, persistence.Config{
@@ -179,7 +181,7 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 		LoadRDB:     loader.AOFBase,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rw := rewrite.Setup(s, p, ca, rewrite.Config{
 		Percentage: int(cfg.Int("auto-aof-rewrite-percentage")),
@@ -188,9 +190,9 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
 	points, err := save.ParsePoints(cfg.Get("save"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = save.Setup(s, p, rw, loader, save.Config{
+	return save.Setup(s, p, rw, loader, save.Config{
 		Points:      points,
 		FileName:    cfg.Get("dbfilename"),
 		Compression: cfg.Bool("rdbcompression"),
@@ -198,7 +200,6 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 		StopWrites:  cfg.Bool("stop-writes-on-bgsave-error"),
 		Preamble:    cfg.Bool("aof-use-rdb-preamble"),
 	})
-	return err
 }
 
 // port is the port of the first listening address (the real one when the

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,11 +46,36 @@ func (a *Admin) reset(c *server.Client) {
 	c.W.SimpleString("RESET")
 }
 
+// DebugSub is a DEBUG subcommand another layer owns (DEBUG RELOAD is
+// the RDB layer's): Args is its number of arguments after DEBUG and the
+// subcommand's name, Help its lines in DEBUG HELP.
+type DebugSub struct {
+	Args int
+	Help []string
+	Run  func(c *server.Client)
+}
+
+// AddDebug adds a DEBUG subcommand; adding a name twice is a wiring bug.
+func (a *Admin) AddDebug(name string, sub DebugSub) {
+	name = strings.ToLower(name)
+	if a.debugSubs == nil {
+		a.debugSubs = map[string]DebugSub{}
+	}
+	if _, dup := a.debugSubs[name]; dup || name == "sleep" || name == "help" {
+		panic("admin: DEBUG " + name + " added twice")
+	}
+	a.debugSubs[name] = sub
+}
+
 // debug is the part of DEBUG that makes sense for gocache: DEBUG SLEEP
 // blocks the event loop, as in Redis, to show what a slow command does to
-// every other client.
+// every other client; other layers add theirs (AddDebug).
 func (a *Admin) debug(c *server.Client) {
 	sub := strings.ToLower(string(c.Args[1]))
+	if d, ok := a.debugSubs[sub]; ok && len(c.Args)-2 <= d.Args {
+		d.Run(c)
+		return
+	}
 	switch {
 	case sub == "sleep" && len(c.Args) == 3:
 		secs, _ := strconv.ParseFloat(string(c.Args[2]), 64) // Redis's atof: garbage is 0
@@ -57,10 +84,11 @@ func (a *Admin) debug(c *server.Client) {
 		}
 		c.OK()
 	case sub == "help" && len(c.Args) == 2:
-		server.ReplyHelp(c,
-			"SLEEP <seconds>",
-			"    Stop the server for <seconds>. Decimals allowed.",
-		)
+		lines := []string{"SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed."}
+		for _, name := range slices.Sorted(maps.Keys(a.debugSubs)) {
+			lines = append(lines, a.debugSubs[name].Help...)
+		}
+		server.ReplyHelp(c, lines...)
 	default:
 		c.Error("ERR unknown subcommand or wrong number of arguments for '" + string(c.Args[1]) + "'. Try DEBUG HELP.")
 	}

@@ -503,3 +503,23 @@ func (s *Saver) WriteInfo(b *bytes.Buffer) {
 	line("rdb_last_load_keys_expired", s.loader.expired)
 	line("rdb_last_load_keys_loaded", s.loader.loaded)
 }
+
+// Reload is DEBUG RELOAD: save dump.rdb, empty the databases, load the
+// file again, as Redis does to check that a dataset survives its own
+// file. A file that does not load leaves the server empty, and says so.
+func (s *Saver) Reload(c *server.Client) {
+	if err := s.Save(); err != nil {
+		c.Error("ERR")
+		return
+	}
+	for _, db := range s.dbs {
+		db.Flush()
+	}
+	if _, err := s.loader.File(s.path()); err != nil {
+		s.srv.Log.Warnf("DEBUG RELOAD: %v", err)
+		c.Error("ERR Error trying to load the RDB dump, check server logs.")
+		return
+	}
+	s.srv.Log.Warnf("DB reloaded by DEBUG RELOAD")
+	c.OK()
+}
