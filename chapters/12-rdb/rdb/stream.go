@@ -71,15 +71,7 @@ func (e *Encoder) appendKey(dst, key []byte, v Value, m Meta) ([]byte, error) {
 	if v == nil {
 		return dst, fmt.Errorf("rdb: key %q has a nil value", key)
 	}
-	if m.ExpireMs != 0 {
-		dst = binary.LittleEndian.AppendUint64(append(dst, opExpireTimeMs), uint64(m.ExpireMs))
-	}
-	switch m.Evict {
-	case EvictLRU:
-		dst = appendLen(append(dst, opIdle), m.Idle)
-	case EvictLFU:
-		dst = append(dst, opFreq, m.Freq)
-	}
+	dst = e.appendKeyHead(dst, m)
 	typePos := len(dst)
 	dst = append(dst, 0)
 	dst = e.appendString(dst, key)
@@ -89,9 +81,35 @@ func (e *Encoder) appendKey(dst, key []byte, v Value, m Meta) ([]byte, error) {
 	return dst, nil
 }
 
+// appendKeyHead appends what precedes a key's type: its expiry and
+// eviction hint, if any.
+func (e *Encoder) appendKeyHead(dst []byte, m Meta) []byte {
+	if m.ExpireMs != 0 {
+		dst = binary.LittleEndian.AppendUint64(append(dst, opExpireTimeMs), uint64(m.ExpireMs))
+	}
+	switch m.Evict {
+	case EvictLRU:
+		dst = appendLen(append(dst, opIdle), m.Idle)
+	case EvictLFU:
+		dst = append(dst, opFreq, m.Freq)
+	}
+	return dst
+}
+
 // appendAux appends one AUX field (opcode 250).
 func (e *Encoder) appendAux(dst []byte, key, value string) []byte {
 	dst = append(dst, opAux)
 	dst = e.appendString(dst, []byte(key))
 	return e.appendString(dst, []byte(value))
+}
+
+// StringKey is Key for a string value, without boxing it in a Value: a
+// snapshot of a million strings then allocates nothing per key.
+func (s *Stream) StringKey(dst []byte, key, value []byte, m Meta) []byte {
+	from := len(dst)
+	dst = s.enc.appendKeyHead(dst, m)
+	dst = append(dst, typeString)
+	dst = s.enc.appendString(dst, key)
+	dst = s.enc.appendString(dst, value)
+	return s.sum(dst, from)
 }

@@ -59,19 +59,21 @@ func (f *format) Key(dst []byte, db int, switched bool, e *keyspace.Entry) ([]by
 		}
 		dst = f.st.SelectDB(dst, db, keys, expires)
 	}
+	// The key is only read while it is encoded.
+	key := unsafe.Slice(unsafe.StringData(e.Key), len(e.Key))
+	meta := rdb.Meta{ExpireMs: e.ExpireAt}
+	if b, ok := e.Bytes(); ok {
+		return f.st.StringKey(dst, key, b, meta), nil
+	}
 	v, err := f.value(e)
 	if err != nil {
 		return dst, err
 	}
-	// The key is only read while it is encoded.
-	key := unsafe.Slice(unsafe.StringData(e.Key), len(e.Key))
-	return f.st.Key(dst, key, v, rdb.Meta{ExpireMs: e.ExpireAt})
+	return f.st.Key(dst, key, v, meta)
 }
 
+// value is e's value, not a string, in the codec's terms.
 func (f *format) value(e *keyspace.Entry) (rdb.Value, error) {
-	if b, ok := e.Bytes(); ok {
-		return rdb.String(b), nil
-	}
 	if f.types == nil {
 		return nil, fmt.Errorf("key %q: no RDB form for values of type %T", e.Key, e.Value)
 	}
