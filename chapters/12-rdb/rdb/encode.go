@@ -74,6 +74,7 @@ type Encoder struct {
 	opts Options
 	crc  uint64
 	buf  []byte // scratch for one record
+	lzf  []byte // scratch for compressed strings
 	err  error
 }
 
@@ -205,7 +206,8 @@ func (e *Encoder) appendString(dst, s []byte) []byte {
 		}
 	}
 	if e.opts.Compression && len(s) > 20 {
-		if c := lzfCompress(s, len(s)-4); c != nil {
+		if c := lzfCompressBuf(e.lzf, s, len(s)-4); c != nil {
+			e.lzf = c[:0]
 			dst = append(dst, lenSpec<<6|encLZF)
 			dst = appendLen(dst, uint64(len(c)))
 			dst = appendLen(dst, uint64(len(s)))
