@@ -72,6 +72,9 @@ func (l *Loader) read(r *bufio.Reader, name string, keepExpired bool) (int64, er
 		if err != nil {
 			return d.Offset(), err
 		}
+		if e.Kind == rdb.KindResizeDB && e.DB >= 0 && e.DB < len(l.dbs) {
+			l.dbs[e.DB].Expand(int(min(e.DBSize, 1<<26))) // a hint, not a promise: bounded
+		}
 		if e.Kind != rdb.KindKey {
 			continue
 		}
@@ -91,9 +94,7 @@ func (l *Loader) key(e rdb.Entry, now int64, keepExpired bool) error {
 		return nil
 	}
 	db := l.dbs[e.DB]
-	if db.Peek(e.Key, 0) != nil { // 0: nothing expires here
-		return errors.New("duplicate key in the RDB file")
-	}
+	before := db.Len()
 	var entry *keyspace.Entry
 	if s, ok := e.Value.(rdb.String); ok {
 		entry = db.SetString(e.Key, s, now)
@@ -110,6 +111,9 @@ func (l *Loader) key(e rdb.Entry, now int64, keepExpired bool) error {
 		} else {
 			entry = db.Set(e.Key, v, now)
 		}
+	}
+	if db.Len() == before { // the key was there: Set replaced it
+		return errors.New("duplicate key in the RDB file")
 	}
 	if e.ExpireMs != 0 {
 		db.SetExpire(entry, e.ExpireMs)
