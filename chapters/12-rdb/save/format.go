@@ -27,7 +27,7 @@ type Types interface {
 // and AUX fields, SELECTDB and RESIZEDB before a database's first key,
 // the keys, EOF and the CRC64. Its methods run on the loop goroutine.
 type format struct {
-	st      *rdb.Stream
+	st      *rdb.Builder
 	info    rdb.Info
 	dbs     []*keyspace.DB
 	types   Types
@@ -41,7 +41,7 @@ func (s *Saver) newFormat(aofBase bool) *format {
 	}
 	opts.Compression, opts.Checksum = s.cfg.Compression, s.cfg.Checksum
 	info := rdb.Info{RedisVer: server.Version, Bits: 64, CTime: s.srv.Now().Unix(), UsedMem: s.usedMemory(), AOFBase: aofBase}
-	return &format{st: rdb.NewStream(opts), info: info, dbs: s.dbs, types: s.types, resized: make([]bool, len(s.dbs))}
+	return &format{st: rdb.NewBuilder(opts), info: info, dbs: s.dbs, types: s.types, resized: make([]bool, len(s.dbs))}
 }
 
 func (f *format) Begin(dst []byte) []byte { return f.st.Header(dst, f.info) }

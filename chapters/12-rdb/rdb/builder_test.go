@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestStreamWritesWhatEncoderWrites builds one file both ways, in pieces
+// TestBuilderWritesWhatEncoderWrites builds one file both ways, in pieces
 // (as a snapshot does) and with the Encoder, and compares the bytes.
-func TestStreamWritesWhatEncoderWrites(t *testing.T) {
+func TestBuilderWritesWhatEncoderWrites(t *testing.T) {
 	info := Info{RedisVer: "7.0.15", Bits: 64, CTime: 1700000000, UsedMem: 1 << 20}
 	keys := []struct {
 		key string
@@ -33,7 +33,7 @@ func TestStreamWritesWhatEncoderWrites(t *testing.T) {
 		if err := e.Close(); err != nil {
 			t.Fatal(err)
 		}
-		st := NewStream(opts)
+		st := NewBuilder(opts)
 		got := st.Header(nil, info)
 		got = st.SelectDB(got, 3, 5, 1)
 		for _, k := range keys {
@@ -48,7 +48,7 @@ func TestStreamWritesWhatEncoderWrites(t *testing.T) {
 		}
 		got = st.End(got)
 		if !bytes.Equal(got, want.Bytes()) {
-			t.Fatalf("checksum %v: the stream wrote\n%x\nthe encoder\n%x", opts.Checksum, got, want.Bytes())
+			t.Fatalf("checksum %v: the builder wrote\n%x\nthe encoder\n%x", opts.Checksum, got, want.Bytes())
 		}
 	}
 }
@@ -56,7 +56,7 @@ func TestStreamWritesWhatEncoderWrites(t *testing.T) {
 // TestStringKeyAllocatesNothing: a snapshot writes a million keys; one
 // allocation each would be a million objects for the collector.
 func TestStringKeyAllocatesNothing(t *testing.T) {
-	st := NewStream(Defaults())
+	st := NewBuilder(Defaults())
 	buf := make([]byte, 0, 1<<16)
 	key, val := []byte("key:123456"), []byte("value-123456-xxxxxxxxxxxxxxxx")
 	buf = st.StringKey(buf[:0], key, val, Meta{}) // warm the scratch buffer

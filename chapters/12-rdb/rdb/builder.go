@@ -5,27 +5,27 @@ import (
 	"fmt"
 )
 
-// A Stream builds an RDB file in pieces that the caller hands on itself,
+// A Builder builds an RDB file in pieces that the caller hands on itself,
 // for a file written in steps while a server keeps serving clients
 // (BGSAVE without fork): each method appends one part to dst and keeps
 // the running checksum, so that End can write the trailer. The bytes are
 // the ones an Encoder writes for the same calls.
-type Stream struct {
+type Builder struct {
 	enc Encoder
 	crc uint64
 }
 
-// NewStream returns a Stream laying values out under opts.
-func NewStream(opts Options) *Stream { return &Stream{enc: Encoder{opts: opts}} }
+// NewBuilder returns a Builder laying values out under opts.
+func NewBuilder(opts Options) *Builder { return &Builder{enc: Encoder{opts: opts}} }
 
 // sum adds dst[from:] to the checksum and returns dst.
-func (s *Stream) sum(dst []byte, from int) []byte {
+func (s *Builder) sum(dst []byte, from int) []byte {
 	s.crc = crc64Update(s.crc, dst[from:])
 	return dst
 }
 
 // Header appends the magic, the version and the AUX fields of info.
-func (s *Stream) Header(dst []byte, info Info) []byte {
+func (s *Builder) Header(dst []byte, info Info) []byte {
 	from := len(dst)
 	dst = append(dst, "REDIS0010"...)
 	for _, f := range info.fields() {
@@ -35,7 +35,7 @@ func (s *Stream) Header(dst []byte, info Info) []byte {
 }
 
 // SelectDB appends SELECTDB db and, when keys > 0, the RESIZEDB hint.
-func (s *Stream) SelectDB(dst []byte, db int, keys, expires uint64) []byte {
+func (s *Builder) SelectDB(dst []byte, db int, keys, expires uint64) []byte {
 	from := len(dst)
 	dst = appendLen(append(dst, opSelectDB), uint64(db))
 	if keys > 0 {
@@ -46,7 +46,7 @@ func (s *Stream) SelectDB(dst []byte, db int, keys, expires uint64) []byte {
 }
 
 // Key appends one key's record, as Encoder.WriteKey writes it.
-func (s *Stream) Key(dst []byte, key []byte, v Value, m Meta) ([]byte, error) {
+func (s *Builder) Key(dst []byte, key []byte, v Value, m Meta) ([]byte, error) {
 	from := len(dst)
 	dst, err := s.enc.appendKey(dst, key, v, m)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Stream) Key(dst []byte, key []byte, v Value, m Meta) ([]byte, error) {
 }
 
 // End appends the EOF opcode and the checksum (0 without rdbchecksum).
-func (s *Stream) End(dst []byte) []byte {
+func (s *Builder) End(dst []byte) []byte {
 	dst = s.sum(append(dst, opEOF), len(dst))
 	var crc uint64
 	if s.enc.opts.Checksum {
@@ -105,7 +105,7 @@ func (e *Encoder) appendAux(dst []byte, key, value string) []byte {
 
 // StringKey is Key for a string value, without boxing it in a Value: a
 // snapshot of a million strings then allocates nothing per key.
-func (s *Stream) StringKey(dst []byte, key, value []byte, m Meta) []byte {
+func (s *Builder) StringKey(dst []byte, key, value []byte, m Meta) []byte {
 	from := len(dst)
 	dst = s.enc.appendKeyHead(dst, m)
 	dst = append(dst, typeString)
