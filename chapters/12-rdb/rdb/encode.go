@@ -281,6 +281,8 @@ func (e *Encoder) appendValue(dst []byte, v Value) (byte, []byte) {
 			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(s.Score))
 		}
 		return typeZSet2, dst
+	case Stream:
+		return typeStreamListpacks2, e.appendStream(dst, v)
 	}
 	panic("rdb: unknown Value type") // unreachable: Value's method set is closed and nil is checked
 }
