@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,23 +11,6 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
-
-// dropStreams deletes the streams populate makes: they have no RDB form
-// in gocache yet, and these tests are about the RDB files.
-func dropStreams(t *testing.T, addr string) {
-	t.Helper()
-	ctx := context.Background()
-	for db := range testDBs {
-		c := dialDB(t, addr, db)
-		keys := []string{"stream:empty", "stream:trimmed", "big:stream"}
-		for i := range 5 {
-			keys = append(keys, fmt.Sprintf("stream:%d", i))
-		}
-		if err := c.Del(ctx, keys...).Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // baseName is the base file the manifest in dir lists.
 func baseName(t *testing.T, dir string) string {
@@ -66,7 +48,6 @@ func TestRDBPreambleBothWays(t *testing.T) {
 		dir := t.TempDir()
 		p := startProc(t, "--appendonly", "yes", "--dir", dir, "--auto-aof-rewrite-percentage", "0")
 		populate(t, p.Addr, true)
-		dropStreams(t, p.Addr)
 		bgrewrite(t, dialDB(t, p.Addr, 0))
 		after(p.Addr)
 		base := baseName(t, dir)
@@ -91,7 +72,6 @@ func TestRDBPreambleBothWays(t *testing.T) {
 		dir := t.TempDir()
 		addr := servertest.StartRedis(t, "--appendonly", "yes", "--dir", dir, "--aof-use-rdb-preamble", "yes")
 		populate(t, addr, true)
-		dropStreams(t, addr)
 		bgrewrite(t, dialDB(t, addr, 0))
 		after(addr)
 		if base := baseName(t, dir); !strings.HasSuffix(base, ".base.rdb") {
@@ -118,7 +98,6 @@ func TestDumpRDBBothWays(t *testing.T) {
 	dir := t.TempDir()
 	p := startProc(t, "--dir", dir)
 	populate(t, p.Addr, true)
-	dropStreams(t, p.Addr)
 	at := time.Now()
 	before := capture(t, p.Addr)
 	c := dialDB(t, p.Addr, 0)

@@ -34,6 +34,7 @@ import (
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -76,6 +77,7 @@ func setup(s *server.Server, ctx *cli.Context) error {
 	ca := cache.Register(s, dbs...)
 	lists := list.Register(s, ca)
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
+	stream.Register(s, ca)
 	pcfg, err := persistence.FromFlags(ctx)
 	if err != nil {
 		return err

@@ -1,7 +1,7 @@
 // Package rdbvalue maps the final server's values to the RDB codec's
-// (chapter 12's package rdb) and back: the one adapter DUMP and RESTORE
-// use. Strings, lists, hashes, sets and sorted sets have an RDB form;
-// streams are refused, as the codec refuses them.
+// (chapter 12's package rdb) and back: the one adapter DUMP, RESTORE and
+// the RDB files use. Every type has an RDB form: strings, lists, hashes,
+// sets, sorted sets and streams.
 package rdbvalue
 
 import (
@@ -14,6 +14,7 @@ import (
 	"github.com/gocache/gocache/final/hash"
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/zset"
 )
 
@@ -68,6 +69,8 @@ func FromEntry(e *keyspace.Entry) (rdb.Value, error) {
 			return true
 		})
 		return out, nil
+	case *stream.Stream:
+		return v.ToRDB(), nil
 	}
 	return nil, fmt.Errorf("%w: %T", ErrNoRDBForm, e.Value)
 }
@@ -123,6 +126,8 @@ func (t Types) Build(v rdb.Value) (any, error) {
 			}
 		}
 		return z, nil
+	case rdb.Stream:
+		return stream.FromRDB(v)
 	default:
 		return nil, fmt.Errorf("%w: %T", ErrNoRDBForm, v)
 	}

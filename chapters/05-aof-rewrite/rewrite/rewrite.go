@@ -288,8 +288,8 @@ func (r *Rewriter) pump(rn *run) {
 	more, done := rn.snap.Step()
 	switch {
 	case rn.snap.err != nil && rn.rdbBase:
-		// A value the RDB format cannot hold (a stream): a base of
-		// commands can, so the rewrite starts again with one.
+		// A value the RDB format cannot hold: a base of commands may,
+		// so the rewrite starts again with one.
 		r.srv.Log.Warnf("Background AOF rewrite: %v; writing the base as commands instead of RDB", rn.snap.err)
 		r.abort(rn)
 		r.rewrites-- // the restart counts as the same rewrite
