@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -34,13 +35,16 @@ import (
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/evict"
 	"github.com/gocache/gocache/final/hash"
+	"github.com/gocache/gocache/final/latency"
 	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/multi"
 	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/final/tracking"
 	"github.com/gocache/gocache/final/typecmd"
 	"github.com/gocache/gocache/final/zset"
 )
@@ -103,15 +107,17 @@ func run(path string, ctx *cli.Context) error {
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
 	lists := list.Register(s, ca)              // the four other data types
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
-	rdbvalue.Register(s, keys, types)                    // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)                       // SORT and SORT_RO
-	evict.New(s, ca, cfg)                                // maxmemory: evict, or refuse writes with -OOM
-	multi.Register(s, ca)                                // MULTI/EXEC and WATCH
-	ps := pubsub.Register(s)                             // SUBSCRIBE, PUBLISH and subscribed mode
-	ps.Limit = pubsub.Limit{}                            // admin enforces client-output-buffer-limit for every class
-	blk := block.Register(s, ca, lists)                  // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))                  // streams, whose XREAD and XREADGROUP block there
-	saver, err := registerPersistence(s, cfg, ca, types) // chapters 04, 05 and 12: load the data, append, rewrite, save
+	rdbvalue.Register(s, keys, types)                                  // DUMP and RESTORE, in chapter 12's RDB format
+	sortcmd.Register(s, ca, lists)                                     // SORT and SORT_RO
+	evict.New(s, ca, cfg)                                              // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                                              // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)                                           // SUBSCRIBE, PUBLISH and subscribed mode
+	ps.Limit = pubsub.Limit{}                                          // admin enforces client-output-buffer-limit for every class
+	blk := block.Register(s, ca, lists)                                // BLPOP and friends, woken by writes
+	blk.Streams(stream.Register(s, ca))                                // streams, whose XREAD and XREADGROUP block there
+	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))     // CLIENT TRACKING: client-side caching
+	followIntrospection(cfg, slowlog.Register(s), latency.Register(s)) // SLOWLOG, LATENCY
+	saver, err := registerPersistence(s, cfg, ca, types)               // chapters 04, 05 and 12: load the data, append, rewrite, save
 	if err != nil {
 		return err
 	}
@@ -200,6 +206,47 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 		StopWrites:  cfg.Bool("stop-writes-on-bgsave-error"),
 		Preamble:    cfg.Bool("aof-use-rdb-preamble"),
 	})
+}
+
+// followTracking keeps the tracking table's limit equal to
+// tracking-table-max-keys.
+func followTracking(cfg *config.Values, t *tracking.Tracker) *tracking.Tracker {
+	t.MaxKeys = int(cfg.Int("tracking-table-max-keys"))
+	cfg.OnChange("tracking-table-max-keys", func(v string) error {
+		n, err := strconv.Atoi(v)
+		t.MaxKeys = n
+		return err
+	})
+	return t
+}
+
+// followIntrospection keeps SLOWLOG and LATENCY set as their options
+// say.
+func followIntrospection(cfg *config.Values, sl *slowlog.Log, lat *latency.Monitor) {
+	follow := func(name string, set func(v string) error) {
+		set(cfg.Get(name))
+		cfg.OnChange(name, set)
+	}
+	follow("slowlog-log-slower-than", sl.SetSlowerThan)
+	follow("slowlog-max-len", sl.SetMaxLen)
+	follow("latency-monitor-threshold", func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		lat.Threshold = n
+		return err
+	})
+	follow("latency-tracking", func(v string) error { lat.Tracking = v == "yes"; return nil })
+	follow("latency-tracking-info-percentiles", func(v string) error {
+		lat.Percentiles = lat.Percentiles[:0]
+		for _, f := range strings.Fields(v) {
+			p, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return err
+			}
+			lat.Percentiles = append(lat.Percentiles, p)
+		}
+		return nil
+	})
+	lat.SlowLog = func() (int64, int) { return sl.SlowerThan.Microseconds(), sl.MaxLen }
 }
 
 // port is the port of the first listening address (the real one when the

@@ -30,6 +30,17 @@ type Desc struct {
 	Multi    int    // commands queued in MULTI; -1 outside MULTI
 	MultiMem int    // bytes queued in MULTI
 	PubSub   bool   // the client is in pub/sub mode (client type "pubsub")
+	Tracking string // CLIENT TRACKING's letters: t, and R (broken redirect), B (broadcast)
+	Redir    int64  // the client tracking redirects to; -1 when tracking is off
+}
+
+// Tracking is client-side caching as CLIENT and INFO see it
+// (final/tracking): its CLIENT subcommands, what CLIENT LIST shows of a
+// client, and INFO's counts.
+type Tracking interface {
+	Subcommands() []*server.Command
+	Describe(c *server.Client) (flags string, redirect int64)
+	Stats() (clients, keys, items, prefixes int)
 }
 
 // Admin is the running admin layer.
@@ -57,6 +68,8 @@ type Admin struct {
 	started   time.Time
 	lastStats statSample
 	peakMem   uint64
+
+	tracking Tracking // nil without client-side caching
 
 	runID  string // INFO run_id
 	replID string // INFO master_replid
@@ -91,6 +104,16 @@ func Register(s *server.Server, cfg *config.Values) *Admin {
 	a.installLimits()
 	s.UseStats(a)
 	return a
+}
+
+// UseTracking adds client-side caching's subcommands to CLIENT, and its
+// view of each client to CLIENT LIST and INFO.
+func (a *Admin) UseTracking(t Tracking) {
+	if a.tracking != nil {
+		panic("admin: tracking is already set")
+	}
+	a.tracking = t
+	a.srv.Commands.Lookup([]byte("client")).AddSubcommands(t.Subcommands()...)
 }
 
 // ResetStats clears errorstats on CONFIG RESETSTAT (server.StatsResetter).
@@ -129,7 +152,10 @@ func (a *Admin) Reset(c *server.Client) {
 
 // describe asks the other layers of the server about c.
 func (a *Admin) describe(c *server.Client) Desc {
-	d := Desc{Multi: -1}
+	d := Desc{Multi: -1, Redir: -1}
+	if a.tracking != nil {
+		d.Tracking, d.Redir = a.tracking.Describe(c)
+	}
 	if ps := a.srv.Subscriptions(); ps != nil {
 		d.Sub, d.Psub = ps.Count(c)
 		d.PubSub = ps.Subscribed(c)

@@ -70,7 +70,7 @@ func (a *Admin) clientLine(self, c *server.Client) string {
 	field("events", events)
 	field("cmd", cmd)
 	field("user", "default")
-	num("redir", -1)
+	num("redir", d.Redir)
 	num("resp", int64(proto))
 	return b.String()
 }
@@ -93,6 +93,7 @@ func (a *Admin) flags(c *server.Client, d Desc) string {
 	if c.Blocked() && !strings.Contains(d.Flags, "b") {
 		f = append(f, 'b')
 	}
+	f = append(f, d.Tracking...)
 	if c.Conn.Closing() {
 		f = append(f, 'c')
 	}

@@ -98,7 +98,7 @@ func (a *Admin) infoClients(b *bytes.Buffer) {
 	kv(b, "client_recent_max_input_buffer", strconv.Itoa(maxIn))
 	kv(b, "client_recent_max_output_buffer", strconv.Itoa(maxOut))
 	kv(b, "blocked_clients", strconv.Itoa(blocked))
-	kv(b, "tracking_clients", "0")
+	kv(b, "tracking_clients", strconv.Itoa(a.trackingStats()[0]))
 	inTimeout := 0
 	if w := a.srv.KeyWaiters(); w != nil {
 		inTimeout = w.WithTimeout()
@@ -235,8 +235,22 @@ func (a *Admin) infoStats(b *bytes.Buffer) {
 	i("pubsubshard_channels", 0)
 	i("latest_fork_usec", 0)
 	i("total_forks", 0)
+	tr := a.trackingStats()
+	i("tracking_total_keys", int64(tr[1]))
+	i("tracking_total_items", int64(tr[2]))
+	i("tracking_total_prefixes", int64(tr[3]))
 	i("unexpected_error_replies", 0)
 	i("total_error_replies", st.ErrorReplies)
+}
+
+// trackingStats are client-side caching's clients, keys, items and
+// prefixes, zeros without it.
+func (a *Admin) trackingStats() [4]int {
+	if a.tracking == nil {
+		return [4]int{}
+	}
+	c, k, i, p := a.tracking.Stats()
+	return [4]int{c, k, i, p}
 }
 
 func (a *Admin) infoReplication(b *bytes.Buffer) {

@@ -44,6 +44,12 @@ func Options() []*Option {
 		{Name: "maxmemory-policy", Kind: Enum, Default: "noeviction", Mutable: true,
 			Values: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
 			Usage:  "what to do when maxmemory is reached"},
+		{Name: "slowlog-log-slower-than", Kind: Int, Default: "10000", Min: -1, Max: math.MaxInt64, Mutable: true, Usage: "log commands that run this many microseconds or longer in SLOWLOG (-1: none)"},
+		{Name: "slowlog-max-len", Kind: Int, Default: "128", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "entries SLOWLOG keeps"},
+		{Name: "latency-monitor-threshold", Kind: Int, Default: "0", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "LATENCY samples events that take this many milliseconds or longer (0: none)"},
+		{Name: "latency-tracking", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: keep a latency histogram per command (LATENCY HISTOGRAM, INFO latencystats)"},
+		{Name: "latency-tracking-info-percentiles", Kind: Special, Default: "50 99 99.9", Multi: true, Mutable: true, Parse: parsePercentiles, Usage: "percentiles INFO latencystats reports"},
+		{Name: "tracking-table-max-keys", Kind: Int, Default: "1000000", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "keys client-side caching remembers at most (0: no limit)"},
 		{Name: "maxmemory-samples", Kind: Int, Default: "5", Min: 1, Max: maxInt, Mutable: true, Usage: "keys sampled per eviction"},
 
 		// Persistence.
@@ -61,6 +67,23 @@ func Options() []*Option {
 		{Name: "rdbchecksum", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: end RDB files with a CRC64"},
 		{Name: "stop-writes-on-bgsave-error", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: refuse writes (MISCONF) after a failed background save"},
 	}
+}
+
+// parsePercentiles checks latency-tracking-info-percentiles: numbers
+// from 0 to 100, "" for none.
+func parsePercentiles(v, _ string) (string, error) {
+	var out []string
+	for _, f := range strings.Fields(v) {
+		p, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return "", errors.New("Invalid latency-tracking-info-percentiles parameters")
+		}
+		if p < 0 || p > 100 {
+			return "", errors.New("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]")
+		}
+		out = append(out, strconv.FormatFloat(p, 'f', -1, 64))
+	}
+	return strings.Join(out, " "), nil
 }
 
 // clampHz keeps hz within 1..500 as Redis does (it accepts any value and

@@ -20,8 +20,11 @@ func (s *Server) Call(c *Client, cmd *Command) {
 	mark, changes := len(s.reply.B), s.changes
 	start := time.Now()
 	s.depth++
+	prev := s.current
+	s.current = c
 	cmd.Run(c)
-	cmd.Usec += time.Since(start).Microseconds()
+	took := time.Since(start)
+	cmd.Usec += took.Microseconds()
 	cmd.Calls++
 	s.Stats.Commands++
 	if len(s.reply.B) > mark && s.reply.B[mark] == '-' {
@@ -43,9 +46,11 @@ func (s *Server) Call(c *Client, cmd *Command) {
 		c.also = nil
 	}
 	changed := s.changes != changes
+	s.took = took
 	for _, o := range s.layers.callObservers {
 		o.Called(c, cmd, changed) // still at the call's depth: Nested() says whether EXEC ran it
 	}
+	s.current = prev
 	s.depth--
 	if s.depth == 0 && !s.inUnit {
 		s.propagatePending()
@@ -56,6 +61,15 @@ func (s *Server) Call(c *Client, cmd *Command) {
 // nested ones included). A change made outside one, by eviction or for a
 // woken blocked client, is no command's: WATCH counts it at once.
 func (s *Server) InCommand() bool { return s.depth > 0 }
+
+// CallDuration is how long the call the observers hear of took to run
+// (SLOWLOG, LATENCY): an observer's own time is not in it.
+func (s *Server) CallDuration() time.Duration { return s.took }
+
+// Current is the client whose command is running (Redis's
+// server.current_client), nil between commands: a layer that hears of a
+// change learns whether the client it would tell is the one making it.
+func (s *Server) Current() *Client { return s.current }
 
 // Nested reports whether the running command was not sent by its client
 // but run by another command (EXEC): Redis's server.in_nested_call. Such

@@ -131,13 +131,32 @@ func (t Table) Replace(cmds ...*Command) {
 }
 
 func (t Table) put(cmd *Command) {
-	for name, sub := range cmd.Subcommands {
-		sub.fullName = cmd.Name + "|" + name
-		if sub.Group == "" {
-			sub.Group = cmd.Group // Redis's subcommands are in their container's group
-		}
+	for _, sub := range cmd.Subcommands {
+		cmd.adopt(sub)
 	}
 	t[cmd.Name] = cmd
+}
+
+// AddSubcommands adds subcommands to a container command already in a
+// table: a later layer's part of it (client-side caching's CLIENT
+// TRACKING). A name added twice panics, as in Table.Add.
+func (cmd *Command) AddSubcommands(subs ...*Command) {
+	if cmd.Subcommands == nil {
+		cmd.Subcommands = Table{}
+	}
+	cmd.Subcommands.Add(subs...)
+	for _, sub := range subs {
+		cmd.adopt(sub)
+	}
+}
+
+// adopt names sub after its container ("client|id") and puts it in the
+// container's group, as Redis's subcommands are.
+func (cmd *Command) adopt(sub *Command) {
+	sub.fullName = cmd.Name + "|" + sub.Name
+	if sub.Group == "" {
+		sub.Group = cmd.Group
+	}
 }
 
 // Lookup finds a command by the name a client sent, in any case. The common

@@ -44,7 +44,7 @@ func (s *Server) AddInfo(title string, inDefault bool, write func(b *bytes.Buffe
 
 // infoOrder is the order of Redis 7.0's INFO sections.
 var infoOrder = []string{"server", "clients", "memory", "persistence", "stats", "replication",
-	"cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"}
+	"cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"}
 
 // infoRank is a section's place in infoOrder, len(infoOrder) if absent.
 func infoRank(title string) int {

@@ -61,16 +61,18 @@ type Server struct {
 	clients    map[int64]*Client
 	nextID     int64
 	info       []infoSection
-	depth      int         // calls running: 1 in a client's command, 2 in one EXEC runs (Nested)
-	pending    []op        // changes of the running execution unit, not propagated yet
-	inUnit     bool        // Unit is running
-	changes    int         // changes propagated so far: Call compares before and after
-	loading    bool        // Load is running
-	stopped    bool        // Shutdown ran
-	saveChoice SaveChoice  // what SHUTDOWN said about the final save
-	cmdTime    time.Time   // the running command's time (CommandTime); zero between commands
-	reply      resp.Writer // the shared reply buffer every Client.W points to
-	push       resp.Writer // for writing to a client other than the running one
+	current    *Client       // whose command is running (Current)
+	took       time.Duration // how long the last call ran (CallDuration)
+	depth      int           // calls running: 1 in a client's command, 2 in one EXEC runs (Nested)
+	pending    []op          // changes of the running execution unit, not propagated yet
+	inUnit     bool          // Unit is running
+	changes    int           // changes propagated so far: Call compares before and after
+	loading    bool          // Load is running
+	stopped    bool          // Shutdown ran
+	saveChoice SaveChoice    // what SHUTDOWN said about the final save
+	cmdTime    time.Time     // the running command's time (CommandTime); zero between commands
+	reply      resp.Writer   // the shared reply buffer every Client.W points to
+	push       resp.Writer   // for writing to a client other than the running one
 }
 
 // Stats are the counters INFO stats reports.
@@ -173,6 +175,10 @@ func (s *Server) Clients() []*Client {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	return list
 }
+
+// ClientByID returns the connected client with that id, nil if there is
+// none (Redis's lookupClientByID).
+func (s *Server) ClientByID(id int64) *Client { return s.clients[id] }
 
 // ClientCount is the number of connected clients.
 func (s *Server) ClientCount() int { return len(s.clients) }
