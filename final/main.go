@@ -28,25 +28,27 @@ import (
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/11-eviction/evict"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
 	"github.com/gocache/gocache/final/admin"
-	"github.com/gocache/gocache/final/block"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
-	"github.com/gocache/gocache/final/evict"
-	"github.com/gocache/gocache/final/hash"
 	"github.com/gocache/gocache/final/latency"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/multi"
-	"github.com/gocache/gocache/final/pubsub"
 	"github.com/gocache/gocache/final/rdbvalue"
-	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
 	"github.com/gocache/gocache/final/tracking"
-	"github.com/gocache/gocache/final/typecmd"
-	"github.com/gocache/gocache/final/zset"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
@@ -105,8 +107,12 @@ func run(path string, ctx *cli.Context) error {
 	cfg.Register(s)                            // CONFIG GET/SET: every option
 	adm := admin.Register(s, cfg)              // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
 	keys := db.Register(s, ca)                 // the rest of the key and string commands
-	lists := list.Register(s, ca)              // the four other data types
-	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
+	lists := list.Register(s, ca)              // chapter 06: lists (07: hashes, sets; 08: sorted sets)
+	zsets := zset.Register(s, ca)              // chapter 08: sorted sets
+	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
+	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
+	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
 	rdbvalue.Register(s, keys, types)                                  // DUMP and RESTORE, in chapter 12's RDB format
 	sortcmd.Register(s, ca, lists)                                     // SORT and SORT_RO
 	evict.New(s, ca, cfg)                                              // maxmemory: evict, or refuse writes with -OOM
@@ -114,7 +120,8 @@ func run(path string, ctx *cli.Context) error {
 	ps := pubsub.Register(s)                                           // SUBSCRIBE, PUBLISH and subscribed mode
 	ps.Limit = pubsub.Limit{}                                          // admin enforces client-output-buffer-limit for every class
 	blk := block.Register(s, ca, lists)                                // BLPOP and friends, woken by writes
-	blk.Streams(stream.Register(s, ca))                                // streams, whose XREAD and XREADGROUP block there
+	zsets.BlockIn(blk)                                                 // BZPOPMIN, BZPOPMAX and BZMPOP wait there too
+	stream.Register(s, ca).BlockIn(blk)                                // streams, whose XREAD and XREADGROUP block there
 	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))     // CLIENT TRACKING: client-side caching
 	followIntrospection(cfg, slowlog.Register(s), latency.Register(s)) // SLOWLOG, LATENCY
 	saver, err := registerPersistence(s, cfg, ca, types)               // chapters 04, 05 and 12: load the data, append, rewrite, save

@@ -16,8 +16,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
-	"github.com/gocache/gocache/final/multi"
-	"github.com/gocache/gocache/final/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
 )
 
 // The tests here check the order of the command path (chapter 02's

@@ -38,25 +38,12 @@ func main() {
 
 // setup is chapter 4's (commands, then load, then append) plus the
 // rewrite, which observes the databases' writes and attaches itself to
-// the AOF.
+// the AOF (rewrite.Persist).
 func setup(s *server.Server, ctx *cli.Context) error {
 	dbs := make([]*keyspace.DB, databases)
 	for i := range dbs {
 		dbs[i] = keyspace.New()
 	}
 	ca := cache.Register(s, dbs...)
-	cfg, err := persistence.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	rcfg, err := rewrite.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := persistence.Setup(s, cfg)
-	if err != nil {
-		return err
-	}
-	rewrite.Setup(s, p, ca, rcfg)
-	return nil
+	return rewrite.Persist(s, ctx, ca, nil)
 }

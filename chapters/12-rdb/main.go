@@ -28,15 +28,15 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
 	"github.com/gocache/gocache/final/rdbvalue"
-	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/stream"
-	"github.com/gocache/gocache/final/typecmd"
-	"github.com/gocache/gocache/final/zset"
 )
 
 // databases is Redis's default number of databases.

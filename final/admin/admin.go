@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/outlimit"
 	"github.com/gocache/gocache/final/config"
-	"github.com/gocache/gocache/final/outlimit"
 )
 
 // Version is gocache's own version, reported next to the Redis version it
@@ -61,7 +62,7 @@ type Admin struct {
 	limits        outlimit.Limits
 
 	slot      server.Slot // each client's clientState, when it has one
-	monitors  []*server.Client
+	monitor   *monitor.Monitor
 	doomed    []*server.Client // to close before the loop sleeps
 	pause     pause
 	errs      map[string]int64 // errorstats
@@ -77,7 +78,6 @@ type Admin struct {
 
 // clientState is what admin keeps per client beyond server.Client.
 type clientState struct {
-	monitor  bool
 	noEvict  bool
 	noTouch  bool
 	overSoft time.Time // when the output first passed the soft limit (zero: not over)
@@ -87,8 +87,9 @@ type clientState struct {
 // Register installs the commands, INFO sections and limits on s, reading
 // the limits from cfg and following their changes (CONFIG SET). Admin
 // fills several places of the command path: admission, CLIENT PAUSE,
-// the observer of every reply (output limits, error statistics) and of
-// every call (MONITOR), and CONFIG RESETSTAT's errorstats.
+// the observer of every reply (output limits, error statistics) and
+// CONFIG RESETSTAT's errorstats; and it registers chapter 10's MONITOR,
+// whose clients CLIENT LIST flags and the idle timeout spares.
 func Register(s *server.Server, cfg *config.Values) *Admin {
 	a := &Admin{
 		srv:     s,
@@ -98,6 +99,7 @@ func Register(s *server.Server, cfg *config.Values) *Admin {
 		started: s.Now(),
 	}
 	a.slot = s.NewSlot(a)
+	a.monitor = monitor.Register(s)
 	a.followConfig()
 	a.addCommands()
 	a.addInfo()
@@ -136,13 +138,10 @@ func (a *Admin) state(c *server.Client) *clientState {
 }
 
 // Reset drops c's admin state (server.ClientState): a client that went
-// away, or RESET. It stops monitoring and is no longer held by a pause;
-// a RESET client is not held anyway, since it runs a command.
+// away, or RESET. It is no longer held by a pause; a RESET client is not
+// held anyway, since it runs a command.
 func (a *Admin) Reset(c *server.Client) {
 	if st := a.get(c); st != nil {
-		if st.monitor {
-			a.removeMonitor(c)
-		}
 		if st.held {
 			a.pause.drop(c)
 		}

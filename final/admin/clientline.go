@@ -83,7 +83,7 @@ const clientOverhead = 1024
 func (a *Admin) flags(c *server.Client, d Desc) string {
 	st := a.get(c)
 	var f []byte
-	if st != nil && st.monitor {
+	if a.monitor.Monitoring(c) {
 		f = append(f, 'O')
 	}
 	if d.PubSub && !strings.Contains(d.Flags, "P") {

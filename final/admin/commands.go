@@ -19,10 +19,8 @@ func (a *Admin) addCommands() {
 		&server.Command{Name: "reset", Arity: 1, Flags: server.NoScript | server.Loading | server.Stale | server.Fast | server.NoAuth | server.AllowBusy, Group: "connection", Run: a.reset},
 		&server.Command{Name: "time", Arity: 1, Flags: server.Loading | server.Stale | server.Fast, Group: "server", Run: a.time},
 		&server.Command{Name: "shutdown", Arity: -1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale | server.NoMulti | server.AllowBusy, Group: "server", Run: a.shutdownCommand},
-		&server.Command{Name: "monitor", Arity: 1, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.monitor},
 		&server.Command{Name: "debug", Arity: -2, Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Group: "server", Run: a.debug},
 	)
-	s.ObserveCalls(a)
 }
 
 // time is TIME: the server's clock as seconds and microseconds.

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/outlimit"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/outlimit"
 )
 
 // DeniedMessage is Redis 7.0's reply to a client refused by protected
@@ -86,7 +86,7 @@ func (a *Admin) clientsCron() {
 			if c.Blocked() || now.Sub(c.LastActive) <= a.timeout {
 				continue
 			}
-			if st := a.get(c); st != nil && (st.monitor || st.held) {
+			if st := a.get(c); a.monitor.Monitoring(c) || st != nil && st.held {
 				continue
 			}
 			if a.describe(c).PubSub {

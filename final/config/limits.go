@@ -1,6 +1,6 @@
 package config
 
-import "github.com/gocache/gocache/final/outlimit"
+import "github.com/gocache/gocache/chapters/10-transactions-pubsub/outlimit"
 
 // parseOutputLimits normalizes client-output-buffer-limit on top of its
 // current value (the defaults when the table is first filled).

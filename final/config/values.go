@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
-	"github.com/gocache/gocache/final/outlimit"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/outlimit"
 )
 
 // Values holds the current value of every option in canonical form (what

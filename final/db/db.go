@@ -7,7 +7,6 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/hll"
 )
 
 // Keys is the keyspace layer: chapter 03's Cache (its databases, clock
@@ -21,10 +20,6 @@ type Keys struct {
 	// when nobody registered one).
 	Policy func() string
 
-	// HLLSparseMax is hll-sparse-max-bytes: the longest a sparse
-	// HyperLogLog may grow before it turns dense.
-	HLLSparseMax int
-
 	srv *server.Server
 }
 
@@ -32,13 +27,10 @@ type Keys struct {
 // (registered by cache.Register, whose databases ca holds), and makes
 // SCAN's TYPE filter know every type.
 func Register(s *server.Server, ca *cache.Cache) *Keys {
-	k := &Keys{Cache: ca, srv: s, HLLSparseMax: hll.DefaultSparseMax}
+	k := &Keys{Cache: ca, srv: s}
 	k.Policy = k.configPolicy
 	ca.TypeName = TypeName
 	s.Commands.Add(k.commands()...)
-	s.Commands.Add(k.bitCommands()...)
-	s.Commands.Add(k.hllCommands()...)
-	s.Config.Add(k.hllParam())
 	return k
 }
 

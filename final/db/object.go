@@ -1,7 +1,7 @@
 package db
 
 import (
-	"github.com/gocache/gocache/final/evict"
+	"github.com/gocache/gocache/chapters/11-eviction/evict"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"

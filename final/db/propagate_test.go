@@ -9,6 +9,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/final/db"
 )
 
@@ -21,7 +23,10 @@ func startClocked(t *testing.T) (*server.Server, *db.Keys, *servertest.Clock, *s
 	s := servertest.Start(t, func(s *server.Server) {
 		s.Now = clock.Now
 		rec = servertest.RecordPropagated(s)
-		k = db.Register(s, cache.Register(s))
+		ca := cache.Register(s)
+		k = db.Register(s, ca)
+		bitcmd.Register(s, ca) // go-redis's bitmap and HyperLogLog calls
+		hllcmd.Register(s, ca)
 		addFakeList(s, k)
 	})
 	return s, k, clock, rec

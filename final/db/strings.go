@@ -2,7 +2,7 @@ package db
 
 import (
 	"github.com/gocache/gocache/chapters/02-resp/resp"
-	"github.com/gocache/gocache/final/longdouble"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/longdouble"
 
 	"strconv"
 

@@ -9,16 +9,18 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/block"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
+	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/multi"
-	"github.com/gocache/gocache/final/set"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
-	"github.com/gocache/gocache/final/zset"
 )
 
 // setup registers every command under test the way final/main.go does
@@ -26,14 +28,18 @@ import (
 func setup(s *server.Server) {
 	ca := cache.Register(s)
 	db.Register(s, ca)
+	bitcmd.Register(s, ca)
+	hllcmd.Register(s, ca)
 	lists := list.Register(s, ca)
 	hash.Register(s, ca)
 	set.Register(s, ca)
-	zset.Register(s, ca)
+	zsets := zset.Register(s, ca)
+	zsets.RegisterGeo(s)
 	sortcmd.Register(s, ca, lists)
 	multi.Register(s, ca)
 	blk := block.Register(s, ca, lists)
-	blk.Streams(stream.Register(s, ca))
+	zsets.BlockIn(blk)
+	stream.Register(s, ca).BlockIn(blk)
 }
 
 // rows is the generator table: every command the final server answers

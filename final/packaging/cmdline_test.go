@@ -23,6 +23,12 @@ var programs = []struct {
 	{"./chapters/03-cache", false},
 	{"./chapters/04-aof", true},
 	{"./chapters/05-aof-rewrite", true},
+	{"./chapters/06-lists", true},
+	{"./chapters/07-hashes-sets", true},
+	{"./chapters/08-sorted-sets", true},
+	{"./chapters/09-compact", true},
+	{"./chapters/10-transactions-pubsub", true},
+	{"./chapters/11-eviction", true},
 	{"./final", true},
 }
 

@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/set"
-	"github.com/gocache/gocache/final/zset"
 )
 
 func defaultTypes() Types {

@@ -7,7 +7,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/list"
+	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/final/sortcmd"
 )
 

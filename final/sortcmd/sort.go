@@ -11,12 +11,12 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/final/cmdarg"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/set"
-	"github.com/gocache/gocache/final/typecmd"
-	"github.com/gocache/gocache/final/zset"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 )
 
 // Commands are SORT and SORT_RO over the keyspace; STORE makes lists

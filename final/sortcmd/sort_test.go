@@ -7,12 +7,12 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/hash"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/set"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typetest"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/final/sortcmd"
-	"github.com/gocache/gocache/final/typetest"
-	"github.com/gocache/gocache/final/zset"
 )
 
 func start(t *testing.T) *servertest.Pair {

@@ -7,8 +7,9 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/cmdarg"
-	"github.com/gocache/gocache/final/typecmd"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
 )
 
 // Commands are the stream commands, closures over the keyspace.
@@ -16,16 +17,10 @@ type Commands struct {
 	ks typecmd.Keyspace
 	// Limits are stream-node-max-bytes and stream-node-max-entries.
 	Limits Limits
-	// Block, when set, parks an XREAD or XREADGROUP with BLOCK that found
-	// nothing to serve (the blocking layer sets it). Without it, such a
-	// call answers as if its timeout had passed.
-	// Its client is then served by ServeKey when a key it reads is
-	// written.
-	Block func(c *server.Client, r *Read)
-	// Wake, when set, tells the blocking layer that the readers blocked
-	// on key should look again although the key was not written (XGROUP
-	// DESTROY: signalDeletedKeyAsReady).
-	Wake func(c *server.Client, key []byte)
+	// blk, once BlockIn is called, is where an XREAD or XREADGROUP with
+	// BLOCK that found nothing to serve waits. Without it, such a call
+	// answers as if its timeout had passed.
+	blk *block.Block
 }
 
 // Type is what TYPE reports.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
 )
 
 // subcommandSyntax is addReplySubcommandSyntaxError.
@@ -160,8 +160,8 @@ func (sc *Commands) xgroup(c *server.Client) {
 		s.DestroyGroup(name)
 		c.W.Int(1)
 		c.Propagate()
-		if sc.Wake != nil {
-			sc.Wake(c, key) // the group's blocked readers get NOGROUP (ServeKey)
+		if sc.blk != nil {
+			sc.blk.Signal(c.DB, key) // the group's blocked readers get NOGROUP (ServeKey)
 		}
 	case cmdarg.Is(opt, "createconsumer") && len(c.Args) == 5:
 		if g.CreateConsumer(c.Args[4], clock(c)) == nil {

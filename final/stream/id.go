@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
-	"github.com/gocache/gocache/final/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
 )
 
 // ID is a stream entry ID: milliseconds and a sequence number, ordered

@@ -3,7 +3,7 @@ package stream
 import (
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
 )
 
 func (sc *Commands) xinfoCommand() *server.Command {

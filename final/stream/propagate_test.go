@@ -7,9 +7,9 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/block"
-	"github.com/gocache/gocache/final/list"
-	"github.com/gocache/gocache/final/multi"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/final/stream"
 )
 
@@ -29,7 +29,7 @@ func start(t *testing.T) *env {
 		e.rec = servertest.RecordPropagated(s)
 		ca := cache.Register(s)
 		multi.Register(s, ca)
-		block.Register(s, ca, list.Register(s, ca)).Streams(stream.Register(s, ca))
+		stream.Register(s, ca).BlockIn(block.Register(s, ca, list.Register(s, ca)))
 	})
 	e.c = servertest.Dial(t, servertest.Addr(e.s))
 	return e

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
-	"github.com/gocache/gocache/final/cmdarg"
+	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
 )
 
 // Read is a parsed XREAD or XREADGROUP: what a blocked reader waits for.
@@ -131,14 +131,14 @@ func (sc *Commands) xread(c *server.Client, group bool) {
 	if sc.Serve(c, c.W, r, c.PropagateAlso) {
 		return
 	}
-	if r.Timeout >= 0 && sc.Block != nil {
+	if r.Timeout >= 0 && sc.blk != nil {
 		r.Group, r.Consumer = clone(r.Group), clone(r.Consumer)
 		keys := make([][]byte, n)
 		for i := range keys {
 			keys[i] = clone(r.Keys[i])
 		}
 		r.Keys = keys
-		sc.Block(c, r)
+		sc.wait(c, r)
 		return
 	}
 	c.W.NullArray()

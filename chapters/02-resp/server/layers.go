@@ -16,7 +16,7 @@ type Admission interface {
 	Admit(c *Client) (refusal string)
 }
 
-// Transactions is MULTI as the command path sees it (final/multi): who
+// Transactions is MULTI as the command path sees it (chapter 10's multi): who
 // is inside a transaction, what it queued, and the two things a refusal
 // does to it, as Redis's flagTransaction and execCommandAbort.
 type Transactions interface {
@@ -39,7 +39,7 @@ type Transactions interface {
 	Queued(c *Client) (cmds, bytes int)
 }
 
-// Memory is maxmemory (final/evict).
+// Memory is maxmemory (chapter 11's evict).
 type Memory interface {
 	// OutOfMemory makes room for the command c is about to run, evicting
 	// keys under the policy, and reports whether memory is still over
@@ -69,7 +69,7 @@ type Follower interface {
 	Feed(db int, args [][]byte)
 }
 
-// Subscriptions is Pub/Sub as the path sees it (final/pubsub): a RESP2
+// Subscriptions is Pub/Sub as the path sees it (chapter 10's pubsub): a RESP2
 // client with a subscription may only send the commands of subscribed
 // mode.
 type Subscriptions interface {
@@ -88,8 +88,8 @@ type Pause interface {
 	Postpone(c *Client, mayReplicate bool) bool
 }
 
-// KeyWaiters is the blocking commands (final/block): clients that wait
-// for a key to be written.
+// KeyWaiters is the blocking commands (chapter 06's package block):
+// clients that wait for a key to be written.
 type KeyWaiters interface {
 	// ServeReady serves the clients waiting for keys that the last
 	// top-level command wrote (Redis's handleClientsBlockedOnKeys).

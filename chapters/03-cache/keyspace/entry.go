@@ -16,9 +16,9 @@ type Entry struct {
 	// Value is the key's value for every type except strings; a string
 	// is kept in a compact form that only Bytes, SetBytes and Append
 	// read and write (one allocation: the bytes themselves). Other types
-	// (lists, hashes, sets, sorted sets: final/list, final/hash, final/set,
-	// final/zset) are stored here as pointers, which an interface holds
-	// without allocating.
+	// (lists, hashes, sets, sorted sets: chapters 06, 07 and 08) are
+	// stored here as pointers, which an interface holds without
+	// allocating.
 	Value any
 
 	ExpireAt int64  // unix time in milliseconds; 0 = no expiry

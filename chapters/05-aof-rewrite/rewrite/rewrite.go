@@ -37,8 +37,8 @@ import (
 )
 
 // Encoder appends the commands that recreate a value that is not a
-// string (the final server's lists, hashes, sets and sorted sets:
-// final/typecmd.AppendRewrite) to dst. The rewrite adds PEXPIREAT itself.
+// string (the lists, hashes, sets and sorted sets of chapters 06-08:
+// typecmd.AppendRewrite) to dst. The rewrite adds PEXPIREAT itself.
 type Encoder func(dst []byte, key string, v any) ([]byte, error)
 
 // Rewriter runs AOF rewrites. It belongs to the loop goroutine.

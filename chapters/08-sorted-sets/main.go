@@ -1,0 +1,62 @@
+// Command 08-sorted-sets is chapter 8's server: chapter 7's (the
+// persistent cache with lists, blocking pops, hashes and sets) plus
+// sorted sets (ZADD, ZRANGE by rank, score or lex, ZUNIONSTORE ...) kept
+// in a listpack while small and in a skiplist with a hash table beside
+// it once big, and the blocking pops BZPOPMIN, BZPOPMAX and BZMPOP.
+//
+//	go run ./chapters/08-sorted-sets --appendonly yes
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/04-aof/persistence"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+)
+
+// databases is Redis's default number of databases.
+const databases = 16
+
+func main() {
+	app := server.App{
+		Name:  "08-sorted-sets",
+		Usage: "chapter 7's server with sorted sets",
+		Flags: append(persistence.Flags(), rewrite.Flags()...),
+		Setup: setup,
+	}
+	if err := app.Run(os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// setup is chapter 7's with the sorted set commands, whose blocking pops
+// plug into chapter 6's blocking layer (BlockIn), so that BLPOP and
+// BZPOPMIN clients share one set of queues and timers.
+func setup(s *server.Server, ctx *cli.Context) error {
+	dbs := make([]*keyspace.DB, databases)
+	for i := range dbs {
+		dbs[i] = keyspace.New()
+	}
+	ca := cache.Register(s, dbs...)
+	lists := list.Register(s, ca)              // chapter 06
+	blk := block.Register(s, ca, lists)        // chapter 06
+	hash.Register(s, ca)                       // chapter 07
+	set.Register(s, ca)                        // chapter 07
+	zsets := zset.Register(s, ca)              // ZADD, ZRANGE, ZRANK, ZUNIONSTORE ...
+	zsets.BlockIn(blk)                         // BZPOPMIN, BZPOPMAX, BZMPOP
+	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
+	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
+}
