@@ -51,7 +51,24 @@ func dumpKeys(t *testing.T, c *redis.Client) (all []string, sameBytes map[string
 	add("bigintset", false, append([]any{"SADD", "bigintset"}, big(600, func(i int) []any { return []any{i} })...)...)
 	add("zset", true, "ZADD", "zset", "1", "a", "2.5", "b", "-inf", "c", "1e300", "d")
 	add("bigzset", false, append([]any{"ZADD", "bigzset"}, big(300, func(i int) []any { return []any{float64(i) / 3, fmt.Sprint("m", i)} })...)...)
-	for _, k := range []string{"str", "list", "bighash", "intset", "bigzset"} {
+	add("stream", true, "XADD", "stream", "1-1", "f", "v", "n", "1")
+	add("bigstream", false, append([]any{"XADD", "bigstream", "MAXLEN", "1000", "1-1"}, big(20, func(i int) []any { return []any{fmt.Sprint("f", i), i} })...)...)
+	for _, cmd := range [][]any{
+		{"XADD", "stream", "2-0", "f", "w", "n", "2"}, {"XADD", "stream", "3-0", "other", "x"},
+		{"XDEL", "stream", "2-0"}, {"XGROUP", "CREATE", "stream", "g", "0"},
+		{"XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "stream", ">"},
+		{"XGROUP", "CREATECONSUMER", "stream", "g", "bob"},
+	} {
+		if err := c.Do(ctx, cmd...).Err(); err != nil {
+			t.Fatalf("%v: %v", cmd, err)
+		}
+	}
+	for i := 2; i < 300; i++ {
+		if err := c.Do(ctx, "XADD", "bigstream", fmt.Sprintf("%d-1", i), "f", i, "text", strings.Repeat("x", i%50)).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"str", "list", "bighash", "intset", "bigzset", "bigstream"} {
 		if err := c.PExpire(ctx, k, time.Hour).Err(); err != nil {
 			t.Fatal(err)
 		}

@@ -40,6 +40,7 @@ import (
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
+	"github.com/gocache/gocache/chapters/12-rdb/save"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
@@ -128,13 +129,12 @@ func run(path string, ctx *cli.Context) error {
 	followIntrospection(cfg, slowlog.Register(s), latency.Register(s)) // SLOWLOG, LATENCY
 	standalone.Register(s)                                             // CLUSTER, READONLY, MODULE: no cluster, no modules
 	scr := scripting.Register(s, scriptingConfig(cfg))                 // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION
-	err = registerPersistence(s, cfg, ca, scr)                         // chapters 04 and 05: load the AOF, append, rewrite
+	saver, err := registerPersistence(s, cfg, ca, types, scr)          // chapters 04, 05 and 12: load the data, append, rewrite, save
 	if err != nil {
 		return err
 	}
-	for _, n := range cfg.Notices() {
-		log.Info(n)
-	}
+	adm.AddDebug("reload", admin.DebugSub{Run: saver.Reload,
+		Help: []string{"RELOAD", "    Save the RDB on disk and reload it back to memory."}})
 	if err := writePidFile(cfg.Get("pidfile")); err != nil {
 		return err
 	}
@@ -182,25 +182,30 @@ func databases(cfg *config.Values) []*keyspace.DB {
 	return dbs
 }
 
-// registerPersistence is chapters 04 and 05: load the AOF into the
-// keyspace, then log every change, and rewrite the log when it grows. It
-// must come after the commands, which loading replays. The rewrite writes
-// strings itself; typecmd.AppendRewrite gives it the other four types,
-// and the scripting layer the function libraries, first in the base.
-func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, scr *scripting.Scripting) error {
+// registerPersistence is chapters 04, 05 and 12: load the AOF (with
+// appendonly yes) or dump.rdb (with appendonly no) into the keyspace,
+// then log every change, rewrite the log when it grows, and save RDB
+// snapshots at the save points. It must come after the commands, which
+// loading the AOF replays. The rewrite writes strings itself;
+// typecmd.AppendRewrite gives it the other four types when its base is
+// commands (aof-use-rdb-preamble no), rdbvalue when it is RDB; the
+// scripting layer gives a base of commands the function libraries first.
+func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, types rdbvalue.Types, scr *scripting.Scripting) (*save.Saver, error) {
 	policy, err := aof.ParsePolicy(cfg.Get("appendfsync"))
 	if err != nil {
-		return err
+		return nil, err
 	}
+	loader := save.NewLoader(s, ca.DBs, types)
 	p, err := persistence.Setup(s, persistence.Config{
 		AppendOnly:  cfg.Bool("appendonly"),
 		Dir:         cfg.Get("dir"),
 		FileName:    cfg.Get("appendfilename"),
 		DirName:     cfg.Get("appenddirname"),
 		AppendFsync: policy,
+		LoadRDB:     loader.AOFBase,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rw := rewrite.Setup(s, p, ca, rewrite.Config{
 		Percentage: int(cfg.Int("auto-aof-rewrite-percentage")),
@@ -208,7 +213,18 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 	})
 	rw.Encode = typecmd.AppendRewrite // lists, hashes, sets and sorted sets
 	rw.AddPrelude(scr.AppendFunctions)
-	return nil
+	points, err := save.ParsePoints(cfg.Get("save"))
+	if err != nil {
+		return nil, err
+	}
+	return save.Setup(s, p, rw, loader, save.Config{
+		Points:      points,
+		FileName:    cfg.Get("dbfilename"),
+		Compression: cfg.Bool("rdbcompression"),
+		Checksum:    cfg.Bool("rdbchecksum"),
+		StopWrites:  cfg.Bool("stop-writes-on-bgsave-error"),
+		Preamble:    cfg.Bool("aof-use-rdb-preamble"),
+	})
 }
 
 // followTracking keeps the tracking table's limit equal to

@@ -380,9 +380,10 @@ func TestRestartKeepsEveryTypeInEveryDatabase(t *testing.T) {
 	}
 }
 
-// rewriteArgs start a server whose rewrites happen only on BGREWRITEAOF.
+// rewriteArgs start a server whose rewrites happen only on BGREWRITEAOF,
+// with a base of commands (rdb_test.go covers the RDB base).
 func rewriteArgs(dir string) []string {
-	return []string{"--appendonly", "yes", "--dir", dir, "--auto-aof-rewrite-percentage", "0"}
+	return []string{"--appendonly", "yes", "--dir", dir, "--auto-aof-rewrite-percentage", "0", "--aof-use-rdb-preamble", "no"}
 }
 
 func TestRewriteEveryTypeThenRestart(t *testing.T) {

@@ -1,5 +1,16 @@
-// Command 12-rdb prints the records of an RDB file, one a line, the way
-// the chapter's README reads them: go run ./chapters/12-rdb dump.rdb
+// Command 12-rdb is chapter 12's server: chapter 05's persistent cache
+// (AOF, rewrite) plus RDB snapshots. SAVE and BGSAVE write dump.rdb,
+// the save points write it by themselves, it is loaded at start when
+// appendonly is no, and the AOF rewrite writes its base in RDB
+// (aof-use-rdb-preamble yes). The data types come from the chapters that
+// teach them.
+//
+//	go run ./chapters/12-rdb --port 6380
+//
+// It also reads a file the way the chapter's README does, one record a
+// line:
+//
+//	go run ./chapters/12-rdb inspect dump.rdb
 package main
 
 import (
@@ -10,18 +21,85 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
+	"github.com/gocache/gocache/chapters/02-resp/server"
+	"github.com/gocache/gocache/chapters/03-cache/cache"
+	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/04-aof/persistence"
+	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
+	"github.com/gocache/gocache/chapters/12-rdb/save"
+	"github.com/gocache/gocache/final/rdbvalue"
+	"github.com/gocache/gocache/final/stream"
 )
 
+// databases is Redis's default number of databases.
+const databases = 16
+
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: 12-rdb FILE.rdb")
-		os.Exit(2)
+	if len(os.Args) >= 2 && os.Args[1] == "inspect" {
+		if len(os.Args) != 3 {
+			fmt.Fprintln(os.Stderr, "usage: 12-rdb inspect FILE.rdb")
+			os.Exit(2)
+		}
+		if err := dump(os.Stdout, os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
 	}
-	if err := dump(os.Stdout, os.Args[1]); err != nil {
+	app := server.App{
+		Name:  "12-rdb",
+		Usage: "a Redis-compatible server with an append-only file and RDB snapshots",
+		Flags: append(append(persistence.Flags(), rewrite.Flags()...), save.Flags()...),
+		Setup: setup,
+	}
+	if err := app.Run(os.Args); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// setup is chapter 05's server (the cache, the AOF, the rewrite) with the
+// data types, then the RDB layer. The AOF loader is given the RDB
+// loader, since its base may be an RDB file.
+func setup(s *server.Server, ctx *cli.Context) error {
+	dbs := make([]*keyspace.DB, databases)
+	for i := range dbs {
+		dbs[i] = keyspace.New()
+	}
+	ca := cache.Register(s, dbs...)
+	lists := list.Register(s, ca)
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
+	stream.Register(s, ca)
+	pcfg, err := persistence.FromFlags(ctx)
+	if err != nil {
+		return err
+	}
+	rcfg, err := rewrite.FromFlags(ctx)
+	if err != nil {
+		return err
+	}
+	scfg, err := save.FromFlags(ctx)
+	if err != nil {
+		return err
+	}
+	loader := save.NewLoader(s, dbs, types)
+	pcfg.LoadRDB = loader.AOFBase
+	p, err := persistence.Setup(s, pcfg)
+	if err != nil {
+		return err
+	}
+	rw := rewrite.Setup(s, p, ca, rcfg)
+	rw.Encode = typecmd.AppendRewrite
+	_, err = save.Setup(s, p, rw, loader, scfg)
+	return err
 }
 
 func dump(w io.Writer, path string) error {

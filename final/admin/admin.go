@@ -53,6 +53,9 @@ type Admin struct {
 	// for protected mode. Tests replace it to act as a remote peer.
 	IsLocal func(addr string) bool
 
+	// debugSubs are the DEBUG subcommands other layers add (AddDebug).
+	debugSubs map[string]DebugSub
+
 	maxClients    int
 	timeout       time.Duration
 	protectedMode bool

@@ -47,10 +47,6 @@ func (a *Admin) followConfig() {
 		fn("")
 		cfg.OnChange(name, func(v string) error { fn(v); return nil })
 	}
-	cfg.OnChange("save", func(v string) error {
-		s.Log.Infof("save ignored: gocache has no RDB snapshots (use appendonly yes)")
-		return nil
-	})
 }
 
 // installLimits hooks the limits into the server: admission (maxclients,

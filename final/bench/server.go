@@ -73,6 +73,9 @@ func startServer(ctx context.Context, name string, gocache Binary, s Settings) (
 		if gocache.Flags["maxclients"] {
 			args = append(args, "--maxclients", "20000")
 		}
+		if gocache.Flags["save"] { // no RDB snapshot in the middle of a run, as for Redis
+			args = append(args, "--save", "")
+		}
 		if s.AppendOnly {
 			args = append(args, "--appendonly", "yes", "--appendfsync", s.AppendFsync)
 		}

@@ -64,9 +64,6 @@ func TestLoadStringSetsValues(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if len(v.Notices()) != 1 {
-		t.Errorf("save should leave one notice, got %q", v.Notices())
-	}
 }
 
 // TestLoadStringErrors checks the line number, the line and Redis's reason
@@ -226,21 +223,32 @@ func TestLogLevelsMapOntoLogrus(t *testing.T) {
 	}
 }
 
-// TestSaveNoticeTellsWhereTheDataIs checks that the notice about an
-// ignored save line is true for the final value of appendonly, wherever
-// it was set.
-func TestSaveNoticeTellsWhereTheDataIs(t *testing.T) {
-	for _, tc := range []struct{ text, want string }{
-		{"save 3600 1\n", `save "3600 1" ignored: gocache takes no RDB snapshots; with appendonly no, no data is kept on disk`},
-		{"save 3600 1\nappendonly yes\n", `save "3600 1" ignored: gocache takes no RDB snapshots; it keeps the data in the AOF only (appendonly yes)`},
-		{"save \"\"\n", `save "": no RDB snapshots, as always in gocache; with appendonly no, no data is kept on disk`},
+// TestSavePoints checks that save takes Redis's save points, in the
+// form CONFIG GET shows, and refuses what Redis refuses.
+func TestSavePoints(t *testing.T) {
+	for _, tc := range []struct{ text, want, err string }{
+		{"", "3600 1 300 100 60 10000", ""},
+		{"save 3600 1\n", "3600 1", ""},
+		{"save 900 1 300 10\n", "900 1 300 10", ""},
+		{"save \"\"\n", "", ""},
+		{"save 1\n", "", "Invalid save parameters"},
+		{"save 0 1\n", "", "Invalid save parameters"},
+		{"save 10 -1\n", "", "Invalid save parameters"},
+		{"save 10 x\n", "", "Invalid save parameters"},
 	} {
 		v := New()
-		if err := v.LoadString("t.conf", tc.text); err != nil {
-			t.Fatal(err)
+		err := v.LoadString("t.conf", tc.text)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.text, err, tc.err)
+			}
+			continue
 		}
-		if got := v.Notices(); len(got) != 1 || got[0] != tc.want {
-			t.Errorf("%q: notices %q, want %q", tc.text, got, tc.want)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.text, err)
+		}
+		if got := v.Get("save"); got != tc.want {
+			t.Errorf("%q: save = %q, want %q", tc.text, got, tc.want)
 		}
 	}
 }

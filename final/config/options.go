@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/gocache/gocache/chapters/12-rdb/save"
 )
 
 // maxInt is Redis's INT_MAX, the upper bound of most numeric options.
@@ -59,8 +61,12 @@ func Options() []*Option {
 		{Name: "appenddirname", Kind: String, Default: "appendonlydir", Parse: fileName("appenddirname"), Usage: "directory, inside dir, that holds the AOF files"},
 		{Name: "auto-aof-rewrite-percentage", Kind: Int, Default: "100", Min: 0, Max: maxInt, Mutable: true, Usage: "rewrite the AOF when it grew by this percentage (0: never)"},
 		{Name: "auto-aof-rewrite-min-size", Kind: Memory, Default: "64mb", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "do not rewrite an AOF smaller than this"},
-		{Name: "aof-use-rdb-preamble", Kind: Bool, Default: "no", Mutable: true, Parse: onlyNo("gocache writes no RDB: aof-use-rdb-preamble must be no"), Usage: "no (gocache's AOF base is always commands)"},
-		{Name: "save", Kind: Special, Default: "", Multi: true, Mutable: true, Parse: ignoreSave, Usage: "accepted and ignored: gocache has no RDB snapshots"},
+		{Name: "aof-use-rdb-preamble", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: the AOF rewrite writes its base in RDB format (appendonly.aof.N.base.rdb)"},
+		{Name: "save", Kind: Special, Default: "3600 1 300 100 60 10000", Multi: true, Mutable: true, Parse: parseSave, Usage: `save points "seconds changes ...": BGSAVE when that many changes happened in that time ("" turns it off)`},
+		{Name: "dbfilename", Kind: String, Default: "dump.rdb", Mutable: true, Parse: fileName("dbfilename"), Usage: "name of the RDB file, inside dir"},
+		{Name: "rdbcompression", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: LZF-compress strings in RDB files"},
+		{Name: "rdbchecksum", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: end RDB files with a CRC64"},
+		{Name: "stop-writes-on-bgsave-error", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: refuse writes (MISCONF) after a failed background save"},
 	}
 }
 
@@ -109,7 +115,12 @@ func fileName(name string) func(v, old string) (string, error) {
 	}
 }
 
-// ignoreSave accepts any save line so that Redis configuration files load,
-// and stores nothing: gocache keeps its data in the AOF only. The caller
-// logs a notice (Values.Notices).
-func ignoreSave(_, _ string) (string, error) { return "", nil }
+// parseSave checks save points as Redis does and stores them in the form
+// CONFIG GET shows ("3600 1 300 100", or "" for none).
+func parseSave(v, _ string) (string, error) {
+	points, err := save.ParsePoints(v)
+	if err != nil {
+		return "", err
+	}
+	return save.FormatPoints(points), nil
+}

@@ -19,9 +19,6 @@ type Values struct {
 	byName map[string]*Option
 	vals   map[string]string
 	hooks  map[string][]func(v string) error
-	// saves are the values given to save, which gocache accepts and
-	// ignores; Notices reports them once the log is open.
-	saves []string
 	// File is the absolute path of the configuration file, if any.
 	File string
 }
@@ -65,9 +62,6 @@ func (v *Values) Set(name, value string) error {
 	if err != nil {
 		return err
 	}
-	if o.Name == "save" {
-		v.saves = append(v.saves, value)
-	}
 	old := v.vals[o.Name]
 	v.vals[o.Name] = canon
 	for _, hook := range v.hooks[o.Name] {
@@ -88,25 +82,6 @@ func (v *Values) CheckDir() error {
 		return fmt.Errorf(">>> 'dir %q'\n%v", v.Get("dir"), err)
 	}
 	return nil
-}
-
-// Notices are messages for the log once it is open: the save lines that
-// were accepted and ignored, and what that means with the final value of
-// appendonly (which may come after save in the file or on the command line).
-func (v *Values) Notices() []string {
-	data := "it keeps the data in the AOF only (appendonly yes)"
-	if !v.Bool("appendonly") {
-		data = "with appendonly no, no data is kept on disk"
-	}
-	notices := make([]string, 0, len(v.saves))
-	for _, s := range v.saves {
-		if s == "" {
-			notices = append(notices, `save "": no RDB snapshots, as always in gocache; `+data)
-			continue
-		}
-		notices = append(notices, fmt.Sprintf("save %q ignored: gocache takes no RDB snapshots; %s", s, data))
-	}
-	return notices
 }
 
 // OnChange registers fn to apply a new value of name to the running

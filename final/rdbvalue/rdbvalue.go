@@ -1,7 +1,7 @@
 // Package rdbvalue maps the final server's values to the RDB codec's
-// (chapter 12's package rdb) and back: the one adapter DUMP and RESTORE
-// use. Strings, lists, hashes, sets and sorted sets have an RDB form;
-// streams are refused, as the codec refuses them.
+// (chapter 12's package rdb) and back: the one adapter DUMP, RESTORE and
+// the RDB files use. Every type has an RDB form: strings, lists, hashes,
+// sets, sorted sets and streams.
 package rdbvalue
 
 import (
@@ -15,6 +15,7 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
+	"github.com/gocache/gocache/final/stream"
 )
 
 // Types are the data-type packages whose settings (list-max-listpack-size,
@@ -68,6 +69,8 @@ func FromEntry(e *keyspace.Entry) (rdb.Value, error) {
 			return true
 		})
 		return out, nil
+	case *stream.Stream:
+		return v.ToRDB(), nil
 	}
 	return nil, fmt.Errorf("%w: %T", ErrNoRDBForm, e.Value)
 }
@@ -123,8 +126,14 @@ func (t Types) Build(v rdb.Value) (any, error) {
 			}
 		}
 		return z, nil
+	case rdb.Stream:
+		return stream.FromRDB(v)
 	default:
 		return nil, fmt.Errorf("%w: %T", ErrNoRDBForm, v)
 	}
 	return nil, errors.New("empty value")
 }
+
+// Value is FromEntry as a method, so that Types is what chapter 12's
+// save package needs (save.Types) to write and load every type.
+func (t Types) Value(e *keyspace.Entry) (rdb.Value, error) { return FromEntry(e) }

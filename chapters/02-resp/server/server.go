@@ -57,21 +57,22 @@ type Server struct {
 	Dirty            int64 // changes since start, like Redis's server.dirty
 	Stats            Stats
 
-	layers  layers // what later chapters plug into the command path (layers.go)
-	clients map[int64]*Client
-	nextID  int64
-	info    []infoSection
-	current *Client       // whose command is running (Current)
-	took    time.Duration // how long the last call ran (CallDuration)
-	depth   int           // calls running: 1 in a client's command, 2 in one EXEC runs (Nested)
-	pending []op          // changes of the running execution unit, not propagated yet
-	inUnit  bool          // Unit is running
-	changes int           // changes propagated so far: Call compares before and after
-	loading bool          // Load is running
-	stopped bool          // Shutdown ran
-	cmdTime time.Time     // the running command's time (CommandTime); zero between commands
-	reply   resp.Writer   // the shared reply buffer every Client.W points to
-	push    resp.Writer   // for writing to a client other than the running one
+	layers     layers // what later chapters plug into the command path (layers.go)
+	clients    map[int64]*Client
+	nextID     int64
+	info       []infoSection
+	current    *Client       // whose command is running (Current)
+	took       time.Duration // how long the last call ran (CallDuration)
+	depth      int           // calls running: 1 in a client's command, 2 in one EXEC runs (Nested)
+	pending    []op          // changes of the running execution unit, not propagated yet
+	inUnit     bool          // Unit is running
+	changes    int           // changes propagated so far: Call compares before and after
+	loading    bool          // Load is running
+	stopped    bool          // Shutdown ran
+	saveChoice SaveChoice    // what SHUTDOWN said about the final save
+	cmdTime    time.Time     // the running command's time (CommandTime); zero between commands
+	reply      resp.Writer   // the shared reply buffer every Client.W points to
+	push       resp.Writer   // for writing to a client other than the running one
 	// oomAtStart is whether memory was over maxmemory when the running
 	// command was checked (Redis's pre_command_oom_state).
 	oomAtStart bool
@@ -137,6 +138,25 @@ func (s *Server) Addrs() []string { return s.Loop.Addrs() }
 // Stop stops the server from any goroutine (a signal handler, a test):
 // Shutdown runs on the loop goroutine.
 func (s *Server) Stop() { s.Loop.Post(s.Shutdown) }
+
+// SaveChoice is what SHUTDOWN says about the final RDB save.
+type SaveChoice int
+
+const (
+	SaveIfConfigured SaveChoice = iota // save if save points are set (SIGTERM, plain SHUTDOWN)
+	SaveAlways                         // SHUTDOWN SAVE
+	SaveNever                          // SHUTDOWN NOSAVE
+)
+
+// ShutdownSaving is Shutdown after SHUTDOWN SAVE or NOSAVE: the
+// persistence layer reads the choice (ShutdownChoice) while it stops.
+func (s *Server) ShutdownSaving(c SaveChoice) {
+	s.saveChoice = c
+	s.Shutdown()
+}
+
+// ShutdownChoice is what the SHUTDOWN being run said about saving.
+func (s *Server) ShutdownChoice() SaveChoice { return s.saveChoice }
 
 // Shutdown is Redis's prepareForShutdown, on the loop goroutine, once: no
 // new clients, the AOF made durable, then the loop stops after pending

@@ -1,6 +1,9 @@
 package dict
 
-import "math/bits"
+import (
+	"hash/maphash"
+	"math/bits"
+)
 
 // expandIfNeeded starts doubling the table when it holds as many keys as
 // buckets (load factor 1, as dict.c). The entries move over later, a few
@@ -154,4 +157,18 @@ func nextCursor(v, m uint64) uint64 {
 	v = bits.Reverse64(v)
 	v++
 	return bits.Reverse64(v)
+}
+
+// Expand sizes an empty table for n keys at once (Redis's dictExpand, as
+// its loader does on an RDB file's size hint), so that loading them does
+// not rehash the table a dozen times on the way. A table that holds keys
+// is left as it is.
+func (t *Table[E, P]) Expand(n int) {
+	if t.Len() != 0 || t.rehashing || n <= minBuckets {
+		return
+	}
+	if t.ht[0] == nil {
+		t.seed = maphash.MakeSeed()
+	}
+	t.ht[0] = make([]uint32, nextPow2(n))
 }

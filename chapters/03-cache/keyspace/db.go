@@ -226,6 +226,10 @@ func (db *DB) removeSlot(slot uint32) {
 	*e = Entry{next: e.next, meta: e.meta & listedBit}
 }
 
+// Expand sizes an empty database for n keys (an RDB file's RESIZEDB
+// hint); see dict.Table.Expand.
+func (db *DB) Expand(n int) { db.keys.Expand(n) }
+
 // Rehash moves up to n buckets of a table that is resizing and reports
 // whether the resize goes on (see dict.Table.Rehash). Operations move
 // one bucket each; a timer may call Rehash with more to finish sooner

@@ -61,7 +61,7 @@ func Open(d Dir, m *Manifest, policy Policy, log Logger) (*Appender, error) {
 	}
 	dirty := false
 	if m.Empty() {
-		name := m.NewBase(d.Prefix)
+		name := m.NewBase(d.Prefix, false)
 		if err := d.createEmpty(name); err != nil {
 			return nil, err
 		}

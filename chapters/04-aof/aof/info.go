@@ -24,8 +24,22 @@ func IdleRewrite() RewriteInfo {
 }
 
 // WriteInfo writes the AOF lines of INFO persistence in Redis 7.0's order
-// and format. a is nil when appendonly is no.
+// and format, after the loading state. a is nil when appendonly is no.
+// A server with RDB snapshots (chapter 12) writes its lines in between:
+// WriteLoadingInfo, then them, then WriteAOFInfo.
 func WriteInfo(b *bytes.Buffer, a *Appender, rw RewriteInfo) {
+	WriteLoadingInfo(b)
+	WriteAOFInfo(b, a, rw)
+}
+
+// WriteLoadingInfo writes the first lines of INFO persistence: data is
+// loaded before clients are accepted, so never loading.
+func WriteLoadingInfo(b *bytes.Buffer) {
+	b.WriteString("loading:0\r\nasync_loading:0\r\n")
+}
+
+// WriteAOFInfo writes the aof_ lines of INFO persistence.
+func WriteAOFInfo(b *bytes.Buffer, a *Appender, rw RewriteInfo) {
 	line := func(k, v string) {
 		b.WriteString(k)
 		b.WriteByte(':')
@@ -46,8 +60,6 @@ func WriteInfo(b *bytes.Buffer, a *Appender, rw RewriteInfo) {
 		}
 		return "err"
 	}
-	line("loading", "0")
-	line("async_loading", "0")
 	flag("aof_enabled", a != nil)
 	flag("aof_rewrite_in_progress", rw.InProgress)
 	flag("aof_rewrite_scheduled", rw.Scheduled)

@@ -1,6 +1,7 @@
 package aof
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -76,6 +77,19 @@ const maxAnnotation = 1024
 // without its EXEC at the end is dropped whole. Anything else that does not
 // parse is an error naming the file and the offset.
 func Load(d Dir, m *Manifest, apply Applier, log Logger) (LoadResult, error) {
+	return LoadWithRDB(d, m, apply, nil, log)
+}
+
+// RDBLoader loads an RDB file from r into the keyspace (chapter 12) and
+// returns the bytes it read: an RDB base (aof-use-rdb-preamble yes) or
+// the RDB preamble of an old single-file AOF, whose commands follow it.
+// name is for errors.
+type RDBLoader func(r *bufio.Reader, name string) (int64, error)
+
+// LoadWithRDB is Load for a server that reads RDB: a file that starts with
+// "REDIS" is given to loadRDB, and commands after the RDB part are
+// replayed as usual.
+func LoadWithRDB(d Dir, m *Manifest, apply Applier, loadRDB RDBLoader, log Logger) (LoadResult, error) {
 	if log == nil {
 		log = nopLogger{}
 	}
@@ -86,7 +100,7 @@ func Load(d Dir, m *Manifest, apply Applier, log Logger) (LoadResult, error) {
 	for _, in := range m.Incr {
 		files = append(files, in.Name)
 	}
-	l := &loader{dir: d, apply: apply, log: log, started: time.Now()}
+	l := &loader{dir: d, apply: apply, loadRDB: loadRDB, log: log, started: time.Now()}
 	for _, name := range files {
 		size, err := d.Size(name)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -124,6 +138,7 @@ func Load(d Dir, m *Manifest, apply Applier, log Logger) (LoadResult, error) {
 type loader struct {
 	dir      Dir
 	apply    Applier
+	loadRDB  RDBLoader // nil: an RDB base is refused
 	log      Logger
 	db       int   // database selected by the last SELECT
 	commands int64 // applied so far
@@ -157,21 +172,25 @@ func (l *loader) file(name string, last bool) (size int64, truncated bool, err e
 		off         int64 // file offset of buf[0]
 		valid       int64 // file offset after the last applied command
 		beforeMulti int64 // valid when the open MULTI started
-		checked     bool  // the first bytes were checked for an RDB preamble
 	)
 	l.inMulti, l.block = false, nil
 	bad := func(at int, reason string) error {
 		return &LoadError{File: name, Offset: off + int64(at), Reason: reason}
 	}
-	for {
-		n, rerr := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if !checked && (len(buf) >= 5 || rerr != nil) {
-			checked = true
-			if bytes.HasPrefix(buf, []byte("REDIS")) {
-				return 0, false, bad(0, "the file is in RDB format, which gocache does not load (use aof-use-rdb-preamble no)")
-			}
+	src := bufio.NewReaderSize(f, 64<<10)
+	if head, _ := src.Peek(5); bytes.Equal(head, []byte("REDIS")) {
+		if l.loadRDB == nil {
+			return 0, false, bad(0, "the file is in RDB format, which this server does not load (use aof-use-rdb-preamble no)")
 		}
+		n, err := l.loadRDB(src, name)
+		if err != nil {
+			return 0, false, err
+		}
+		off, valid = n, n
+	}
+	for {
+		n, rerr := src.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
 		start := 0
 		for start < len(buf) {
 			if buf[start] == '#' { // annotation such as #TS:<unix time>

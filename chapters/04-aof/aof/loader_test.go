@@ -43,7 +43,7 @@ func writeDir(t *testing.T, base, incr []byte) (Dir, *Manifest) {
 	t.Helper()
 	d := Dir{Path: t.TempDir(), Prefix: "appendonly.aof"}
 	m := &Manifest{}
-	must(t, os.WriteFile(d.File(m.NewBase(d.Prefix)), base, 0o644))
+	must(t, os.WriteFile(d.File(m.NewBase(d.Prefix, false)), base, 0o644))
 	must(t, os.WriteFile(d.File(m.NewIncr(d.Prefix)), incr, 0o644))
 	must(t, d.WriteManifest(m))
 	return d, m

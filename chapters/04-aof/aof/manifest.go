@@ -31,6 +31,7 @@ const (
 	baseSuffix     = ".base"
 	incrSuffix     = ".incr"
 	aofSuffix      = ".aof"
+	rdbSuffix      = ".rdb"
 	manifestSuffix = ".manifest"
 	tempPrefix     = "temp-"
 	// maxManifestLine is Redis's MANIFEST_MAX_LINE.
@@ -75,14 +76,19 @@ func (m *Manifest) Clone() *Manifest {
 
 // NewBase names the next base file and turns the current base, if any,
 // into a history file (Redis's getNewBaseFileNameAndMarkPreAsHistory).
-func (m *Manifest) NewBase(prefix string) string {
+// An RDB base (aof-use-rdb-preamble yes) ends in .base.rdb.
+func (m *Manifest) NewBase(prefix string, rdb bool) string {
 	if m.Base != nil {
 		old := *m.Base
 		old.Type = HistoryFile
 		m.History = append([]Info{old}, m.History...)
 	}
 	m.BaseSeq++
-	m.Base = &Info{Name: fmt.Sprintf("%s.%d%s%s", prefix, m.BaseSeq, baseSuffix, aofSuffix), Seq: m.BaseSeq, Type: BaseFile}
+	suffix := aofSuffix
+	if rdb {
+		suffix = rdbSuffix
+	}
+	m.Base = &Info{Name: fmt.Sprintf("%s.%d%s%s", prefix, m.BaseSeq, baseSuffix, suffix), Seq: m.BaseSeq, Type: BaseFile}
 	return m.Base.Name
 }
 

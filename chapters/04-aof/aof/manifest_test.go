@@ -65,7 +65,7 @@ func TestParseManifest(t *testing.T) {
 
 func TestManifestNamingAndHistory(t *testing.T) {
 	m := &Manifest{}
-	if got := m.NewBase("appendonly.aof"); got != "appendonly.aof.1.base.aof" {
+	if got := m.NewBase("appendonly.aof", false); got != "appendonly.aof.1.base.aof" {
 		t.Fatalf("base %q", got)
 	}
 	if got := m.LastIncr("appendonly.aof"); got != "appendonly.aof.1.incr.aof" {
@@ -77,7 +77,7 @@ func TestManifestNamingAndHistory(t *testing.T) {
 	// What a rewrite does: new incr at the start, new base at the end.
 	m.NewIncr("appendonly.aof")
 	snapshot := m.Clone()
-	m.NewBase("appendonly.aof")
+	m.NewBase("appendonly.aof", false)
 	m.MarkIncrHistory()
 	got, _ := m.MarshalText()
 	// Redis puts each newly obsolete file at the head of the history list:

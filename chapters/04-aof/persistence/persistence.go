@@ -25,6 +25,9 @@ type Config struct {
 	DirName     string     // appenddirname, default appendonlydir
 	AppendFsync aof.Policy // appendfsync, default everysec
 	FS          aof.FS     // nil: the real file system (tests inject faults)
+	// LoadRDB loads a base file in RDB format (aof-use-rdb-preamble yes,
+	// chapter 12) into the keyspace; nil refuses such a base.
+	LoadRDB aof.RDBLoader
 }
 
 // Defaults are Redis's.
@@ -41,6 +44,10 @@ type AOF struct {
 	// rewrite, when chapter 05 attached one, is stopped before the
 	// appender closes, as Redis kills its rewrite child first.
 	rewrite Rewrite
+	// saves, when chapter 12 attached them, are the RDB snapshots: their
+	// refusal comes first on the path, their lines in INFO, and their
+	// save on shutdown after the AOF is durable.
+	saves Saves
 
 	// Clients that ran a command this loop turn, and the index in turn of
 	// the first one whose command changed data (-1: none yet). Under
@@ -51,16 +58,29 @@ type AOF struct {
 }
 
 // Rewrite is what the AOF needs of chapter 05's rewrite: to stop it on
-// shutdown.
+// shutdown, and its state for INFO persistence.
 type Rewrite interface {
 	Stop()
+	Info() aof.RewriteInfo
 }
 
-// Setup registers the persistence options and INFO section, and with
-// appendonly yes loads the AOF into the server's keyspace (so it must run
-// after the commands are registered and before Run) and takes its place
-// on the command path: every change is fed to it, and while it cannot
-// write the server refuses writes.
+// Saves is what the AOF needs of chapter 12's RDB snapshots.
+type Saves interface {
+	// WriteError is the MISCONF reply while a failed background save
+	// stops writes (stop-writes-on-bgsave-error), "" otherwise.
+	WriteError() string
+	// WriteInfo writes the rdb_ lines of INFO persistence.
+	WriteInfo(b *bytes.Buffer)
+	// Shutdown stops a background save and saves once more if save
+	// points are configured, as Redis does on SHUTDOWN and SIGTERM.
+	Shutdown()
+}
+
+// Setup registers the persistence options and INFO section and takes
+// the persistence place on the command path (while data cannot be
+// written the server refuses writes). With appendonly yes it loads the
+// AOF into the server's keyspace (so it must run after the commands are
+// registered and before Run) and every change is fed to it.
 func Setup(srv *server.Server, cfg Config) (*AOF, error) {
 	abs, err := filepath.Abs(cfg.Dir)
 	if err != nil {
@@ -69,7 +89,8 @@ func Setup(srv *server.Server, cfg Config) (*AOF, error) {
 	cfg.Dir = abs
 	p := &AOF{srv: srv, cfg: cfg, firstWrite: -1}
 	p.registerConfig()
-	srv.AddInfo("Persistence", true, func(b *bytes.Buffer) { aof.WriteInfo(b, p.app, aof.IdleRewrite()) })
+	srv.AddInfo("Persistence", true, p.writeInfo)
+	srv.UsePersistence(p)
 	if !cfg.AppendOnly {
 		return p, nil
 	}
@@ -86,7 +107,6 @@ func Setup(srv *server.Server, cfg Config) (*AOF, error) {
 		return nil, err
 	}
 	p.app = app
-	srv.UsePersistence(p)
 	srv.ObserveCalls(p)
 	srv.Loop.BeforeSleep(p.beforeSleep)
 	// A turn at least every 100 ms, like Redis's serverCron at hz 10: it
@@ -107,7 +127,7 @@ func (p *AOF) load(d aof.Dir, m *aof.Manifest) error {
 	var res aof.LoadResult
 	err := p.srv.Load(func(apply server.Apply) error {
 		var err error
-		res, err = aof.Load(d, m, aof.Applier(apply), p.srv.Log)
+		res, err = aof.LoadWithRDB(d, m, aof.Applier(apply), p.cfg.LoadRDB, p.srv.Log)
 		return err
 	})
 	if err != nil {
@@ -122,6 +142,26 @@ func (p *AOF) load(d aof.Dir, m *aof.Manifest) error {
 // stops before the final flush.
 func (p *AOF) AttachRewrite(r Rewrite) { p.rewrite = r }
 
+// AttachSaves gives the persistence layer chapter 12's RDB snapshots.
+func (p *AOF) AttachSaves(s Saves) { p.saves = s }
+
+// Config is the configuration Setup was given, with dir made absolute.
+func (p *AOF) Config() Config { return p.cfg }
+
+// writeInfo is INFO persistence: the loading state, the RDB lines when
+// chapter 12 is there, then the AOF's.
+func (p *AOF) writeInfo(b *bytes.Buffer) {
+	aof.WriteLoadingInfo(b)
+	if p.saves != nil {
+		p.saves.WriteInfo(b)
+	}
+	rw := aof.IdleRewrite()
+	if p.rewrite != nil {
+		rw = p.rewrite.Info()
+	}
+	aof.WriteAOFInfo(b, p.app, rw)
+}
+
 // Dir is the AOF directory the options point at.
 func (p *AOF) Dir() aof.Dir {
 	return aof.Dir{FS: p.cfg.FS, Path: filepath.Join(p.cfg.Dir, p.cfg.DirName), Prefix: p.cfg.FileName}
@@ -134,7 +174,7 @@ func (p *AOF) Appender() *aof.Appender { return p.app }
 // Feed is the server.Persistence method: every change, in execution
 // order.
 func (p *AOF) Feed(db int, args [][]byte) {
-	if p.closed {
+	if p.closed || p.app == nil {
 		return
 	}
 	if p.firstWrite < 0 {
@@ -153,10 +193,19 @@ func (p *AOF) Called(c *server.Client, _ *server.Command, _ bool) {
 	}
 }
 
-// WriteError is the server.Persistence method: while the AOF cannot be
-// written, the path refuses writes (and PING) with Redis's MISCONF error.
-// Reads go on.
+// WriteError is the server.Persistence method: while the last background
+// save failed (chapter 12) or the AOF cannot be written, the path refuses
+// writes (and PING) with Redis's MISCONF error, in the order of Redis's
+// writeCommandsDeniedByDiskError. Reads go on.
 func (p *AOF) WriteError() string {
+	if p.saves != nil {
+		if msg := p.saves.WriteError(); msg != "" {
+			return msg
+		}
+	}
+	if p.app == nil {
+		return ""
+	}
 	if err := p.app.Err(); err != nil {
 		return "MISCONF Errors writing to the AOF file: " + strerror(err)
 	}
@@ -188,15 +237,21 @@ func (p *AOF) beforeSleep() {
 }
 
 // Shutdown is the server.Persistence method: on a clean stop, stop the
-// rewrite, then flush and fsync.
+// rewrite, flush and fsync, then let the RDB snapshots save.
 func (p *AOF) Shutdown() {
-	if p.closed || p.app == nil {
+	if p.closed {
 		return
 	}
 	if p.rewrite != nil {
 		p.rewrite.Stop()
 	}
 	p.closed = true
+	if p.saves != nil {
+		defer p.saves.Shutdown()
+	}
+	if p.app == nil {
+		return
+	}
 	if err := p.app.Close(); err != nil {
 		p.srv.Log.Errorf("AOF: %v", err)
 		return

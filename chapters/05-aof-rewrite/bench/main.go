@@ -5,6 +5,13 @@
 //
 //	go build -o /tmp/gocache05 ./chapters/05-aof-rewrite
 //	go run ./chapters/05-aof-rewrite/bench --gocache /tmp/gocache05 --keys 1000000
+//
+// With --bgsave it measures chapter 12's snapshot the same way: BGSAVE
+// instead of BGREWRITEAOF, then SAVE, the size of dump.rdb, and the time
+// to start on it (appendonly no).
+//
+//	go build -o /tmp/gocache12 ./chapters/12-rdb
+//	go run ./chapters/05-aof-rewrite/bench --gocache /tmp/gocache12 --bgsave
 package main
 
 import (
@@ -27,7 +34,12 @@ func main() {
 	gocache := flag.String("gocache", "", "the chapter's server binary")
 	redis := flag.String("redis", "redis-server", "redis-server binary")
 	keys := flag.Int("keys", 1000000, "keys in the AOF")
+	bgsave := flag.Bool("bgsave", false, "measure BGSAVE, SAVE and loading dump.rdb instead of BGREWRITEAOF")
 	flag.Parse()
+	job := rewriteJob
+	if *bgsave {
+		job = bgsaveJob
+	}
 	work, err := os.MkdirTemp("", "rewritebench")
 	check(err)
 	defer os.RemoveAll(work)
@@ -41,6 +53,8 @@ func main() {
 		args := []string{"--port", strconv.Itoa(port), "--appendonly", "yes", "--dir", dir}
 		if srv.name == "redis" {
 			args = append(args, "--save", "", "--aof-use-rdb-preamble", "no", "--logfile", filepath.Join(dir, "log"))
+		} else if *bgsave {
+			args = append(args, "--save", "")
 		}
 		start := time.Now()
 		cmd := exec.Command(srv.bin, args...)
@@ -52,10 +66,27 @@ func main() {
 		c := waitPing(addr, 120*time.Second)
 		load := time.Since(start)
 		rssBefore := rss(cmd.Process.Pid)
-		res := rewrite(c, addr, cmd.Process.Pid)
-		fmt.Printf("%-8s keys=%d load=%.2fs rewrite=%.2fs max_ping_wait=%.2fms pings=%d rss_before=%dMB extra_peak=%dMB %s\n",
-			srv.name, *keys, load.Seconds(), res.took.Seconds(), float64(res.maxWait.Microseconds())/1000, res.pings,
+		res := background(c, addr, cmd.Process.Pid, job)
+		fmt.Printf("%-8s keys=%d load=%.2fs %s=%.2fs max_ping_wait=%.2fms pings=%d rss_before=%dMB extra_peak=%dMB %s\n",
+			srv.name, *keys, load.Seconds(), job.name, res.took.Seconds(), float64(res.maxWait.Microseconds())/1000, res.pings,
 			rssBefore>>20, (res.peakRSS-rssBefore)>>20, res.note)
+		if *bgsave {
+			start = time.Now()
+			c.do("SAVE")
+			saved := time.Since(start)
+			fi, err := os.Stat(filepath.Join(dir, "dump.rdb"))
+			check(err)
+			cmd.Process.Kill()
+			cmd.Wait()
+			// Start again on dump.rdb alone.
+			check(os.RemoveAll(filepath.Join(dir, "appendonlydir")))
+			args[3] = "no" // --appendonly no
+			start = time.Now()
+			cmd = exec.Command(srv.bin, args...)
+			check(cmd.Start())
+			waitPing(addr, 120*time.Second)
+			fmt.Printf("%-8s save=%.2fs dump.rdb=%d bytes load_rdb=%.2fs\n", srv.name, saved.Seconds(), fi.Size(), time.Since(start).Seconds())
+		}
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
@@ -77,13 +108,27 @@ type result struct {
 	note          string
 }
 
-// rewrite starts BGREWRITEAOF and, until INFO says it is over, pings
+// job is a background job and the INFO fields that follow it.
+type job struct {
+	name, command             string
+	inProgress, scheduled     string
+	status, size, copyOnWrite string
+}
+
+var (
+	rewriteJob = job{"rewrite", "BGREWRITEAOF", "aof_rewrite_in_progress", "aof_rewrite_scheduled",
+		"aof_last_bgrewrite_status", "aof_base_size", "aof_last_cow_size"}
+	bgsaveJob = job{"bgsave", "BGSAVE", "rdb_bgsave_in_progress", "rdb_bgsave_in_progress",
+		"rdb_last_bgsave_status", "rdb_saves", "rdb_last_cow_size"}
+)
+
+// background starts the job and, until INFO says it is over, pings
 // from a second connection, sampling the server's resident memory.
-func rewrite(c *conn, addr string, pid int) result {
+func background(c *conn, addr string, pid int, j job) result {
 	probe := dial(addr)
 	var res result
 	start := time.Now()
-	if got := c.do("BGREWRITEAOF"); !strings.Contains(got, "started") {
+	if got := c.do(j.command); !strings.Contains(got, "started") {
 		panic(got)
 	}
 	deadline := start.Add(5 * time.Minute)
@@ -95,17 +140,17 @@ func rewrite(c *conn, addr string, pid int) result {
 		if i%50 == 0 {
 			res.peakRSS = max(res.peakRSS, rss(pid), rssChildren(pid))
 			info := c.do("INFO", "persistence")
-			if field(info, "aof_rewrite_in_progress") == "0" && field(info, "aof_rewrite_scheduled") == "0" {
+			if field(info, j.inProgress) == "0" && field(info, j.scheduled) == "0" {
 				res.took = time.Since(start)
-				res.note = "status=" + field(info, "aof_last_bgrewrite_status") + " base=" + field(info, "aof_base_size")
-				if cow := field(info, "aof_last_cow_size"); cow != "0" {
+				res.note = "status=" + field(info, j.status) + " " + j.size + "=" + field(info, j.size)
+				if cow := field(info, j.copyOnWrite); cow != "0" {
 					res.note += " cow=" + cow
 				}
 				return res
 			}
 		}
 	}
-	panic("rewrite did not finish")
+	panic(j.name + " did not finish")
 }
 
 func field(info, name string) string {

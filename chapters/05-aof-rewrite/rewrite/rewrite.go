@@ -26,14 +26,12 @@
 package rewrite
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/aof"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 )
@@ -54,21 +52,26 @@ type Rewriter struct {
 
 	preludes []func(dst []byte) []byte
 
-	srv *server.Server
-	p   *persistence.AOF
-	dbs []*keyspace.DB
-	cfg Config
+	srv   *server.Server
+	p     *persistence.AOF
+	snaps *Snapshots
+	cfg   Config
+	// preamble, when set (aof-use-rdb-preamble yes, chapter 12), makes
+	// the new base an RDB file (.base.rdb) in the format it returns.
+	preamble func() Format
 
-	epoch uint32
-	cur   *run    // the rewrite in progress, nil when none
-	last  *writer // the last rewrite's writer, which may still be cleaning up
+	cur  *run    // the rewrite in progress, nil when none
+	last *writer // the last rewrite's writer, which may still be cleaning up
 
-	scheduled   bool  // aof_rewrite_scheduled: start as soon as possible
-	rewrites    int64 // aof_rewrites
-	failures    int64 // aof_rewrites_consecutive_failures
-	lastOK      bool  // aof_last_bgrewrite_status
-	lastTimeSec int64 // aof_last_rewrite_time_sec
-	lastFail    time.Time
+	scheduled bool // aof_rewrite_scheduled: start as soon as possible
+	// commandsOnce makes the next rewrite write commands although the
+	// preamble is on: the last one met a value with no RDB form.
+	commandsOnce bool
+	rewrites     int64 // aof_rewrites
+	failures     int64 // aof_rewrites_consecutive_failures
+	lastOK       bool  // aof_last_bgrewrite_status
+	lastTimeSec  int64 // aof_last_rewrite_time_sec
+	lastFail     time.Time
 	// growthBase is the AOF size after the last rewrite (or the load):
 	// the automatic rewrite compares the current size with it.
 	growthBase int64
@@ -76,10 +79,11 @@ type Rewriter struct {
 
 // run is one rewrite in progress.
 type run struct {
-	snap    *snapshot
+	snap    *Snapshot
 	w       *writer
 	started time.Time
 	pump    func() // r.pump(this run), posted to the loop
+	rdbBase bool   // the base is an RDB file
 }
 
 // Redis's replies.
@@ -90,46 +94,47 @@ const (
 	errCantStart  = "ERR Can't execute an AOF background rewriting. Please check the server logs for more information."
 )
 
-// Setup registers BGREWRITEAOF, the auto-aof-rewrite options and the
-// rewrite's INFO persistence fields, observes the writes and flushes of
-// ca's databases, and attaches the rewrite to p, whose shutdown stops it.
-// Call it after persistence.Setup, which loads the AOF.
+// Setup registers BGREWRITEAOF and the auto-aof-rewrite options, makes
+// the snapshot slot of ca's databases (Snapshots, which observes their
+// writes), and attaches the rewrite to p, whose shutdown stops it and
+// whose INFO persistence shows it. Call it after persistence.Setup, which
+// loads the AOF.
 func Setup(srv *server.Server, p *persistence.AOF, ca *cache.Cache, cfg Config) *Rewriter {
-	r := &Rewriter{srv: srv, p: p, dbs: ca.DBs, cfg: cfg, lastOK: true, lastTimeSec: -1}
+	r := &Rewriter{srv: srv, p: p, snaps: NewSnapshots(ca.DBs, ca.Observers), cfg: cfg, lastOK: true, lastTimeSec: -1}
 	if app := p.Appender(); app != nil {
 		r.growthBase = app.Size()
 	}
-	ca.Observers.Add(r)
 	p.AttachRewrite(r)
 	srv.Commands.Add(&server.Command{Name: "bgrewriteaof", Arity: 1, Flags: server.Admin | server.NoScript,
 		Group: "server", Run: r.command})
 	r.registerConfig()
-	srv.AddInfo("Persistence", true, func(b *bytes.Buffer) { aof.WriteInfo(b, p.Appender(), r.Info()) })
 	srv.Loop.Every(100*time.Millisecond, r.cron)
 	return r
 }
 
-// AddPrelude registers fn to write, at the start of every new base, the
-// commands that recreate state kept outside the keyspace: the function
-// libraries (FUNCTION LOAD), as Redis's rewriteFunctions. It runs at T0
-// on the loop goroutine, so what changes later is in the new incr file.
+// AddPrelude registers fn to write, at the start of every new base made
+// of commands, the commands that recreate state kept outside the
+// keyspace: the function libraries (FUNCTION LOAD), as Redis's
+// rewriteFunctions. It runs at T0 on the loop goroutine, so what changes
+// later is in the new incr file. (An RDB base does not take preludes.)
 func (r *Rewriter) AddPrelude(fn func(dst []byte) []byte) { r.preludes = append(r.preludes, fn) }
 
-// KeyWriting is the copy on write: a key about to change that the scan
-// has not reached yet is written with its T0 value first.
-func (r *Rewriter) KeyWriting(index int, _ string, e *keyspace.Entry) {
-	if r.cur != nil && !r.cur.snap.closed {
-		r.cur.snap.beforeWrite(index, e)
-	}
-}
+// Snapshots is the snapshot slot the rewrite shares with any other
+// snapshot of the same databases (chapter 12's BGSAVE).
+func (r *Rewriter) Snapshots() *Snapshots { return r.snaps }
 
-// Flushing handles FLUSHALL during a rewrite. Writing out the keys the
+// SetPreamble makes the next rewrites write their base in the format f
+// returns, as an RDB file (aof-use-rdb-preamble yes); nil goes back to
+// commands.
+func (r *Rewriter) SetPreamble(f func() Format) { r.preamble = f }
+
+// flushed handles FLUSHALL during a rewrite. Writing out the keys the
 // scan has not reached would block the loop for as long as the flush
 // saves; skipping them would be wrong if a command after T0 read one of
 // them into another database. The rewrite is given up instead and started
 // again at once: after a flush it has little to write.
-func (r *Rewriter) Flushing(index int) {
-	if r.cur == nil || r.cur.snap.closed || r.cur.snap.scanDone(index) {
+func (r *Rewriter) flushed(int) {
+	if r.cur == nil {
 		return
 	}
 	r.srv.Log.Infof("Database flushed during the AOF rewrite: starting it again")
@@ -154,10 +159,14 @@ func (r *Rewriter) command(c *server.Client) {
 	}
 }
 
-// busy reports that the last rewrite's writer has not finished cleaning
-// up (an aborted rewrite removing its temp file). A new rewrite waits for
-// it, as Redis waits for a child process.
+// busy reports that another snapshot holds the slot (a BGSAVE), or
+// that the last rewrite's writer has not finished cleaning up (an
+// aborted rewrite removing its temp file). A new rewrite waits for it,
+// as Redis waits for a child process.
 func (r *Rewriter) busy() bool {
+	if r.snaps.Busy() && r.cur == nil {
+		return true
+	}
 	if r.last == nil {
 		return false
 	}
@@ -181,7 +190,7 @@ func (r *Rewriter) Start() error {
 		return errors.New("a rewrite is already in progress")
 	}
 	if r.busy() {
-		return errors.New("the previous rewrite is still cleaning up")
+		return errors.New("another background job is running")
 	}
 	r.scheduled = false
 	d := r.p.Dir()
@@ -192,22 +201,21 @@ func (r *Rewriter) Start() error {
 		return err
 	}
 	r.rewrites++
-	base := final.NewBase(d.Prefix)
+	var format Format = commandFormat{r.encoder(), r.preludes}
+	rdbBase := r.preamble != nil && !r.commandsOnce
+	r.commandsOnce = false
+	if rdbBase {
+		format = r.preamble()
+	}
+	base := final.NewBase(d.Prefix, rdbBase)
 	final.MarkIncrHistory()
 	if err := r.step(StepRotated); err != nil {
 		r.srv.Log.Warnf("Background AOF rewrite %v", err)
 		r.failed()
 		return nil
 	}
-	r.epoch++
-	if r.epoch == 0 { // after 2^32 rewrites; 0 is the mark of old keys
-		r.epoch = 1
-	}
 	now := func() int64 { return r.srv.Now().UnixMilli() }
-	rn := &run{snap: newSnapshot(r.epoch, r.dbs, now, r.encoder()), started: time.Now()}
-	for _, fn := range r.preludes {
-		rn.snap.buf = fn(rn.snap.buf)
-	}
+	rn := &run{snap: r.snaps.Begin(format, now, r.flushed), started: time.Now(), rdbBase: rdbBase}
 	rn.pump = func() { r.pump(rn) }
 	fsys := d.FS
 	if fsys == nil {
@@ -216,7 +224,7 @@ func (r *Rewriter) Start() error {
 	rn.w = &writer{dir: d, fsys: fsys, tmp: aof.TempName(base), base: base, final: final,
 		in: rn.snap.out, free: rn.snap.free, commit: make(chan bool, 1), exited: make(chan struct{}), afterStep: r.AfterStep}
 	rn.w.wake = func() {
-		if rn.snap.stall.CompareAndSwap(true, false) {
+		if rn.snap.Resume() {
 			r.srv.Loop.Post(rn.pump)
 		}
 	}
@@ -286,12 +294,19 @@ func (r *Rewriter) pump(rn *run) {
 	if r.cur != rn || rn.snap.closed {
 		return
 	}
-	more, done := rn.snap.step()
+	more, done := rn.snap.Step()
 	switch {
+	case rn.snap.err != nil && rn.rdbBase:
+		// A value the RDB format cannot hold: a base of commands may,
+		// so the rewrite starts again with one.
+		r.srv.Log.Warnf("Background AOF rewrite: %v; writing the base as commands instead of RDB", rn.snap.err)
+		r.abort(rn)
+		r.rewrites-- // the restart counts as the same rewrite
+		r.scheduled, r.commandsOnce = true, true
 	case rn.snap.err != nil:
 		r.fail(rn, rn.snap.err)
 	case done:
-		rn.snap.close()
+		rn.snap.Close()
 	case more:
 		r.srv.Loop.Post(rn.pump)
 	}
@@ -347,6 +362,7 @@ func (r *Rewriter) installed(rn *run, m *aof.Manifest, err error) {
 		r.srv.Log.Warnf("Background AOF rewrite: %v", err)
 	}
 	r.cur, r.last = nil, rn.w
+	r.snaps.End(rn.snap)
 	if app := r.p.Appender(); app != nil {
 		if err := app.SetManifest(m); err != nil {
 			r.srv.Log.Warnf("Background AOF rewrite: measuring the new files: %v", err)
@@ -380,7 +396,7 @@ func (r *Rewriter) failed() {
 func (r *Rewriter) abort(rn *run) {
 	r.cur, r.last = nil, rn.w
 	rn.w.cancel.Store(true)
-	rn.snap.close()
+	r.snaps.End(rn.snap)
 	select {
 	case rn.w.commit <- false:
 	default:

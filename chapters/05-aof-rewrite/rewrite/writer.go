@@ -70,27 +70,43 @@ type writer struct {
 	size      int64            // bytes of the new base
 }
 
-// writeBase writes every chunk until the loop closes the channel. After
-// an error it keeps taking chunks (and waking the scan) so that the loop,
-// which is told through the report, can close the channel and move on.
+// writeBase writes the snapshot's chunks into the temp base file.
 func (w *writer) writeBase() error {
 	f, err := w.fsys.Create(w.dir.File(w.tmp))
-	var synced int64
-	for b := range w.in {
-		w.wake()
-		if err != nil || w.cancel.Load() {
+	var n int64
+	n, err = Drain(f, err, w.in, w.free, w.wake, &w.cancel)
+	w.size = n
+	if err != nil {
+		return fmt.Errorf("write the temporary AOF base file %s: %w", w.tmp, err)
+	}
+	return w.step(StepBaseWritten)
+}
+
+// Drain is a snapshot writer's loop, on its own goroutine: it writes
+// every chunk from in to f (opened with error openErr) until the loop
+// closes the channel, fsyncing every syncEvery bytes and at the end, then
+// closes f. After an error, or once cancel is set, it keeps taking chunks
+// (and waking the scan) without writing them, so that the loop, told
+// through the returned error, can close the channel and move on. It
+// returns the bytes written.
+func Drain(f aof.File, openErr error, in <-chan []byte, free chan<- []byte, wake func(), cancel *atomic.Bool) (int64, error) {
+	err := openErr
+	var size, synced int64
+	for b := range in {
+		wake()
+		if err != nil || cancel.Load() {
 			continue
 		}
 		var n int
 		n, err = f.Write(b)
-		w.recycle(b)
-		w.size += int64(n)
+		recycle(free, b)
+		size += int64(n)
 		if err == nil && n < len(b) {
 			err = fmt.Errorf("short write (%d of %d bytes)", n, len(b))
 		}
-		if err == nil && w.size-synced >= syncEvery {
+		if err == nil && size-synced >= syncEvery {
 			err = f.Sync()
-			synced = w.size
+			synced = size
 		}
 	}
 	if f != nil {
@@ -101,23 +117,24 @@ func (w *writer) writeBase() error {
 			err = cerr
 		}
 	}
-	if err == nil && w.cancel.Load() {
+	if err == nil && cancel.Load() {
 		err = errAborted
 	}
-	if err != nil {
-		return fmt.Errorf("write the temporary AOF base file %s: %w", w.tmp, err)
-	}
-	return w.step(StepBaseWritten)
+	return size, err
 }
 
+// Chunks are the snapshot's channels for Drain: the bytes to write, and
+// where written chunks go back for reuse.
+func (s *Snapshot) Chunks() (in <-chan []byte, free chan<- []byte) { return s.out, s.free }
+
 // recycle hands a written chunk back to the scan, unless it is one the
-// hook grew far past the usual size.
-func (w *writer) recycle(b []byte) {
+// copy on write grew far past the usual size.
+func recycle(free chan<- []byte, b []byte) {
 	if cap(b) > 2*chunkSize {
 		return
 	}
 	select {
-	case w.free <- b:
+	case free <- b:
 	default:
 	}
 }

@@ -474,7 +474,7 @@ func (r *reader) readValue(t byte) (Value, error) {
 	case typeListQuicklist, typeListQuicklist2:
 		return r.readQuicklist(t == typeListQuicklist2)
 	case typeStreamListpacks, typeStreamListpacks2, typeStreamListpacks3:
-		return nil, unsupported("a stream", t)
+		return r.readStream(t)
 	case typeModulePreGA, typeModule2:
 		return nil, unsupported("a module value", t)
 	case typeHashMetadataPreGA, typeHashListpackExPreGA, typeHashMetadata, typeHashListpackEx:

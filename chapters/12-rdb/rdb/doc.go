@@ -29,7 +29,8 @@
 // grown by many RPUSHes splits into quicklist nodes at other points, and
 // Redis's LZF keeps state between calls, so its compressed bytes may be
 // shorter. Both files load the same. The Decoder reads versions 1 to 12 and
-// refuses, with the file, offset and key, what it cannot hold: streams,
-// module values and 7.4's hashes with field expirations. Values are plain
-// Go types (String, List, Hash, Set, ZSet), for a server to map to its own.
+// refuses, with the file, offset and key, what it cannot hold: module
+// values and 7.4's hashes with field expirations. Values are plain Go
+// types (String, List, Hash, Set, ZSet, Stream), for a server to map to
+// its own; streams keep Redis's node layout (streamvalue.go).
 package rdb

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -75,6 +74,7 @@ type Encoder struct {
 	opts Options
 	crc  uint64
 	buf  []byte // scratch for one record
+	lzf  []byte // scratch for compressed strings
 	err  error
 }
 
@@ -103,28 +103,31 @@ func (e *Encoder) WriteHeader() error {
 // WriteAux writes one AUX field (opcode 250), the value stored as Redis
 // stores any string: as an integer when it is one.
 func (e *Encoder) WriteAux(key, value string) error {
-	e.buf = append(e.buf[:0], opAux)
-	e.buf = e.appendString(e.buf, []byte(key))
-	e.buf = e.appendString(e.buf, []byte(value))
+	e.buf = e.appendAux(e.buf[:0], key, value)
 	return e.flushRecord()
 }
 
 // WriteInfo writes the AUX fields of info in the order Redis 7.0 does.
 func (e *Encoder) WriteInfo(info Info) error {
+	for _, f := range info.fields() {
+		e.WriteAux(f[0], f[1])
+	}
+	return e.err
+}
+
+// fields are info's AUX fields, in Redis 7.0's order.
+func (info Info) fields() [][2]string {
 	aofBase := "0"
 	if info.AOFBase {
 		aofBase = "1"
 	}
-	e.WriteAux("redis-ver", info.RedisVer)
-	e.WriteAux("redis-bits", strconv.Itoa(info.Bits))
-	e.WriteAux("ctime", strconv.FormatInt(info.CTime, 10))
-	e.WriteAux("used-mem", strconv.FormatInt(info.UsedMem, 10))
+	f := [][2]string{{"redis-ver", info.RedisVer}, {"redis-bits", strconv.Itoa(info.Bits)},
+		{"ctime", strconv.FormatInt(info.CTime, 10)}, {"used-mem", strconv.FormatInt(info.UsedMem, 10)}}
 	if r := info.Repl; r != nil {
-		e.WriteAux("repl-stream-db", strconv.Itoa(r.StreamDB))
-		e.WriteAux("repl-id", r.ID)
-		e.WriteAux("repl-offset", strconv.FormatInt(r.Offset, 10))
+		f = append(f, [2]string{"repl-stream-db", strconv.Itoa(r.StreamDB)}, [2]string{"repl-id", r.ID},
+			[2]string{"repl-offset", strconv.FormatInt(r.Offset, 10)})
 	}
-	return e.WriteAux("aof-base", aofBase)
+	return append(f, [2]string{"aof-base", aofBase})
 }
 
 // WriteFunction writes one function library's code (opcode 245).
@@ -151,28 +154,13 @@ func (e *Encoder) ResizeDB(keys, expires uint64) error {
 // WriteKey writes one key: its expiry and eviction hint if any, then its
 // type, name and value.
 func (e *Encoder) WriteKey(key []byte, v Value, m Meta) error {
-	e.buf = e.buf[:0]
-	if m.ExpireMs != 0 {
-		e.buf = binary.LittleEndian.AppendUint64(append(e.buf, opExpireTimeMs), uint64(m.ExpireMs))
-	}
-	switch m.Evict {
-	case EvictLRU:
-		e.buf = appendLen(append(e.buf, opIdle), m.Idle)
-	case EvictLFU:
-		e.buf = append(e.buf, opFreq, m.Freq)
-	}
-	if v == nil {
+	var err error
+	if e.buf, err = e.appendKey(e.buf[:0], key, v, m); err != nil {
 		if e.err == nil {
-			e.err = fmt.Errorf("rdb: key %q has a nil value", key)
+			e.err = err
 		}
 		return e.err
 	}
-	typePos := len(e.buf)
-	e.buf = append(e.buf, 0)
-	e.buf = e.appendString(e.buf, key)
-	var t byte
-	t, e.buf = e.appendValue(e.buf, v)
-	e.buf[typePos] = t
 	return e.flushRecord()
 }
 
@@ -218,7 +206,8 @@ func (e *Encoder) appendString(dst, s []byte) []byte {
 		}
 	}
 	if e.opts.Compression && len(s) > 20 {
-		if c := lzfCompress(s, len(s)-4); c != nil {
+		if c := lzfCompressBuf(e.lzf, s, len(s)-4); c != nil {
+			e.lzf = c[:0]
 			dst = append(dst, lenSpec<<6|encLZF)
 			dst = appendLen(dst, uint64(len(c)))
 			dst = appendLen(dst, uint64(len(s)))
@@ -292,6 +281,8 @@ func (e *Encoder) appendValue(dst []byte, v Value) (byte, []byte) {
 			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(s.Score))
 		}
 		return typeZSet2, dst
+	case Stream:
+		return typeStreamListpacks2, e.appendStream(dst, v)
 	}
 	panic("rdb: unknown Value type") // unreachable: Value's method set is closed and nil is checked
 }

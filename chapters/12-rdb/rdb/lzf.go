@@ -49,7 +49,12 @@ var lzfTables = sync.Pool{New: func() any { return new(lzfTable) }}
 
 // lzfCompress compresses in into at most maxOut bytes, returning nil when
 // the output would not fit (Redis then stores the string uncompressed).
-func lzfCompress(in []byte, maxOut int) []byte {
+func lzfCompress(in []byte, maxOut int) []byte { return lzfCompressBuf(nil, in, maxOut) }
+
+// lzfCompressBuf is lzfCompress writing into buf's storage when it is
+// large enough: an Encoder reuses one buffer for every string, so that
+// saving a million strings does not allocate a million outputs.
+func lzfCompressBuf(buf, in []byte, maxOut int) []byte {
 	if len(in) == 0 || maxOut <= 0 || len(in) >= math.MaxUint32/2 {
 		return nil // lzf's lengths are 32-bit
 	}
@@ -67,7 +72,11 @@ func lzfCompress(in []byte, maxOut int) []byte {
 		}
 		return int(*slot - base - 1)
 	}
-	out := make([]byte, 1, maxOut)
+	out := buf[:0]
+	if cap(out) < maxOut {
+		out = make([]byte, 0, maxOut)
+	}
+	out = append(out, 0)
 	lit := 0 // literal bytes in the open run; its header is at len(out)-lit-1
 	ip := 0
 	end := len(in)

@@ -1,7 +1,7 @@
 package rdb
 
 // Value is one key's value, independent of any server's own types: one of
-// String, List, Hash, Set or ZSet.
+// String, List, Hash, Set, ZSet or Stream.
 type Value interface {
 	isValue()
 }
