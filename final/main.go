@@ -196,6 +196,7 @@ func registerPersistence(s *server.Server, cfg *config.Values, ca *cache.Cache, 
 		return nil, err
 	}
 	loader := save.NewLoader(s, ca.DBs, types)
+	loader.UseFunctions(scr) // the libraries are in dump.rdb and an RDB base too
 	p, err := persistence.Setup(s, persistence.Config{
 		AppendOnly:  cfg.Bool("appendonly"),
 		Dir:         cfg.Get("dir"),

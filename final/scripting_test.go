@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
+	"github.com/gocache/gocache/chapters/12-rdb/rdb"
 )
 
 // incrFiles is the text of the incr files of the AOF in dir.
@@ -31,6 +34,30 @@ func incrFiles(t *testing.T, dir string) string {
 	return all.String()
 }
 
+// baseLibraries counts the function libraries in an AOF base: FUNCTION
+// LOAD commands at its start, or function records of an RDB base
+// (aof-use-rdb-preamble yes).
+func baseLibraries(t *testing.T, base []byte) int {
+	t.Helper()
+	if !bytes.HasPrefix(base, []byte("REDIS")) {
+		return bytes.Count(base, []byte("*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n"))
+	}
+	d := rdb.NewDecoder(bytes.NewReader(base), "base")
+	n := 0
+	for {
+		e, err := d.Next()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			t.Fatalf("the RDB base: %v", err)
+		}
+		if e.Kind == rdb.KindFunction {
+			n++
+		}
+	}
+}
+
 const counterLib = "#!lua name=counters\n" +
 	"redis.register_function('bump', function(keys, args) return redis.call('incrby', keys[1], args[1]) end)\n" +
 	"redis.register_function{function_name='peek', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}\n"
@@ -41,8 +68,14 @@ const counterLib = "#!lua name=counters\n" +
 // gocache's files, the data and the functions are back and the script
 // cache is empty.
 func TestScriptWritesAndFunctionsSurviveRestart(t *testing.T) {
+	for _, preamble := range []string{"yes", "no"} {
+		t.Run("aof-use-rdb-preamble "+preamble, func(t *testing.T) { scriptsSurviveRestart(t, preamble) })
+	}
+}
+
+func scriptsSurviveRestart(t *testing.T, preamble string) {
 	dir := t.TempDir()
-	args := []string{"--appendonly", "yes", "--appendfsync", "always", "--dir", dir}
+	args := []string{"--appendonly", "yes", "--appendfsync", "always", "--aof-use-rdb-preamble", preamble, "--dir", dir}
 	p := startProc(t, args...)
 	c := servertest.Dial(t, p.Addr)
 	steps := [][2]string{
@@ -94,9 +127,8 @@ func TestScriptWritesAndFunctionsSurviveRestart(t *testing.T) {
 	t.Run("after kill -9", func(t *testing.T) { check(t, p.Addr, false) })
 
 	bgrewrite(t, dialDB(t, p.Addr, 0))
-	base := string(readBase(t, dir))
-	if !strings.HasPrefix(base, "*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n") {
-		t.Errorf("the rewritten base does not start with the library: %.80q", base)
+	if n := baseLibraries(t, readBase(t, dir)); n != 1 {
+		t.Errorf("the rewritten base holds %d libraries, want 1", n)
 	}
 	t.Run("in redis-server 7", func(t *testing.T) {
 		copied := t.TempDir()
@@ -204,5 +236,39 @@ func TestGoRedisScripts(t *testing.T) {
 			t.Errorf("RESP%d: the lock is still there", proto)
 		}
 		c.Close()
+	}
+}
+
+// TestFunctionsInDumpRDB: SAVE writes the libraries into dump.rdb, which
+// gocache and redis-server 7 both load back.
+func TestFunctionsInDumpRDB(t *testing.T) {
+	dir := t.TempDir()
+	p := startProc(t, "--dir", dir)
+	c := servertest.Dial(t, p.Addr)
+	for _, st := range [][2]string{
+		{c.Do("FUNCTION", "LOAD", counterLib), "$8\r\ncounters\r\n"},
+		{c.Do("SET", "n", "5"), "+OK\r\n"},
+		{c.Do("SAVE"), "+OK\r\n"},
+	} {
+		if st[0] != st[1] {
+			t.Fatalf("%q, want %q", st[0], st[1])
+		}
+	}
+	p.Kill()
+	copied := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(dir, "dump.rdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(copied, "dump.rdb"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, addr := range map[string]string{
+		"gocache":        startProc(t, "--dir", dir).Addr,
+		"redis-server 7": servertest.StartRedis(t, "--dir", copied, "--dbfilename", "dump.rdb"),
+	} {
+		if got := servertest.Dial(t, addr).Do("FCALL", "bump", "1", "n", "1"); got != ":6\r\n" {
+			t.Errorf("%s on gocache's dump.rdb: FCALL bump = %q, want :6", name, got)
+		}
 	}
 }

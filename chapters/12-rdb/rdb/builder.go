@@ -45,6 +45,15 @@ func (s *Builder) SelectDB(dst []byte, db int, keys, expires uint64) []byte {
 	return s.sum(dst, from)
 }
 
+// Function appends one function library's record (RDB_OPCODE_FUNCTION2
+// and its code), as Encoder.WriteFunction writes it. Redis writes them
+// after the AUX fields, before the first database.
+func (s *Builder) Function(dst []byte, code []byte) []byte {
+	from := len(dst)
+	dst = s.enc.appendString(append(dst, opFunction2), code)
+	return s.sum(dst, from)
+}
+
 // Key appends one key's record, as Encoder.WriteKey writes it.
 func (s *Builder) Key(dst []byte, key []byte, v Value, m Meta) ([]byte, error) {
 	from := len(dst)

@@ -31,7 +31,8 @@ type format struct {
 	info    rdb.Info
 	dbs     []*keyspace.DB
 	types   Types
-	resized []bool // a RESIZEDB hint was written for the database
+	funcs   Functions // nil: no libraries to write
+	resized []bool    // a RESIZEDB hint was written for the database
 }
 
 func (s *Saver) newFormat(aofBase bool) *format {
@@ -41,11 +42,21 @@ func (s *Saver) newFormat(aofBase bool) *format {
 	}
 	opts.Compression, opts.Checksum = s.cfg.Compression, s.cfg.Checksum
 	info := rdb.Info{RedisVer: server.Version, Bits: 64, CTime: s.srv.Now().Unix(), UsedMem: s.usedMemory(), AOFBase: aofBase}
-	return &format{st: rdb.NewBuilder(opts), info: info, dbs: s.dbs, types: s.types, resized: make([]bool, len(s.dbs))}
+	return &format{st: rdb.NewBuilder(opts), info: info, dbs: s.dbs, types: s.types, funcs: s.loader.funcs, resized: make([]bool, len(s.dbs))}
 }
 
-func (f *format) Begin(dst []byte) []byte { return f.st.Header(dst, f.info) }
-func (f *format) End(dst []byte) []byte   { return f.st.End(dst) }
+// Begin writes the header and AUX fields, then the function libraries,
+// as Redis's rdbSaveRio does.
+func (f *format) Begin(dst []byte) []byte {
+	dst = f.st.Header(dst, f.info)
+	if f.funcs != nil {
+		for _, code := range f.funcs.Codes() {
+			dst = f.st.Function(dst, code)
+		}
+	}
+	return dst
+}
+func (f *format) End(dst []byte) []byte { return f.st.End(dst) }
 
 // Key writes one key. The copy on write may interleave databases, so a
 // database can be selected more than once; the size hint goes with the

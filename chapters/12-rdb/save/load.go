@@ -19,10 +19,23 @@ type Loader struct {
 	srv   *server.Server
 	dbs   []*keyspace.DB
 	types Types
+	funcs Functions
 
 	// What the last load did (INFO's rdb_last_load_keys_*).
 	loaded, expired int64
 }
+
+// Functions are the function libraries (chapter 15's scripting layer),
+// which an RDB file holds before its keys: Codes lists them for a save,
+// Load adds one read from a file.
+type Functions interface {
+	Codes() [][]byte
+	Load(code []byte) error
+}
+
+// UseFunctions makes the loads read, and the saves write, the function
+// libraries of f. Without it a file's libraries are skipped.
+func (l *Loader) UseFunctions(f Functions) { l.funcs = f }
 
 // NewLoader returns a Loader into dbs, building values that are not
 // strings with types (nil: strings only).
@@ -74,6 +87,11 @@ func (l *Loader) read(r *bufio.Reader, name string, keepExpired bool) (int64, er
 		}
 		if e.Kind == rdb.KindResizeDB && e.DB >= 0 && e.DB < len(l.dbs) {
 			l.dbs[e.DB].Expand(int(min(e.DBSize, 1<<26))) // a hint, not a promise: bounded
+		}
+		if e.Kind == rdb.KindFunction && l.funcs != nil {
+			if err := l.funcs.Load(e.Function); err != nil {
+				return d.Offset(), fmt.Errorf("%s: function library: %w", name, err)
+			}
 		}
 		if e.Kind != rdb.KindKey {
 			continue

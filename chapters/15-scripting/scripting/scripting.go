@@ -220,3 +220,20 @@ func (x *Scripting) AppendFunctions(dst []byte) []byte {
 	}
 	return dst
 }
+
+// Codes are the libraries' code, for an RDB file (save.Functions).
+func (x *Scripting) Codes() [][]byte {
+	libs := x.eng.Funcs.Libraries()
+	codes := make([][]byte, len(libs))
+	for i, l := range libs {
+		codes[i] = []byte(l.Code)
+	}
+	return codes
+}
+
+// Load adds a library read from an RDB file (save.Functions), as
+// Redis's rdbFunctionLoad: one already loaded is an error.
+func (x *Scripting) Load(code []byte) error {
+	_, err := x.eng.FunctionLoad(string(code), false)
+	return err
+}
