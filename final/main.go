@@ -46,6 +46,7 @@ import (
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/latency"
+	"github.com/gocache/gocache/final/notify"
 	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
@@ -116,20 +117,21 @@ func run(path string, ctx *cli.Context) error {
 	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
 	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
-	rdbvalue.Register(s, keys, types)                                  // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)                                     // SORT and SORT_RO
-	evict.New(s, ca, cfg)                                              // maxmemory: evict, or refuse writes with -OOM
-	multi.Register(s, ca)                                              // MULTI/EXEC and WATCH
-	ps := pubsub.Register(s)                                           // SUBSCRIBE, PUBLISH and subscribed mode
-	ps.Limit = pubsub.Limit{}                                          // admin enforces client-output-buffer-limit for every class
-	blk := block.Register(s, ca, lists)                                // BLPOP and friends, woken by writes
-	zsets.BlockIn(blk)                                                 // BZPOPMIN, BZPOPMAX and BZMPOP wait there too
-	stream.Register(s, ca).BlockIn(blk)                                // streams, whose XREAD and XREADGROUP block there
-	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))     // CLIENT TRACKING: client-side caching
-	followIntrospection(cfg, slowlog.Register(s), latency.Register(s)) // SLOWLOG, LATENCY
-	standalone.Register(s)                                             // CLUSTER, READONLY, MODULE: no cluster, no modules
-	scr := scripting.Register(s, scriptingConfig(cfg))                 // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION
-	saver, err := registerPersistence(s, cfg, ca, types, scr)          // chapters 04, 05 and 12: load the data, append, rewrite, save
+	rdbvalue.Register(s, keys, types)                                     // DUMP and RESTORE, in chapter 12's RDB format
+	sortcmd.Register(s, ca, lists)                                        // SORT and SORT_RO
+	ev := evict.New(s, ca, cfg)                                           // maxmemory: evict, or refuse writes with -OOM
+	multi.Register(s, ca)                                                 // MULTI/EXEC and WATCH
+	ps := pubsub.Register(s)                                              // SUBSCRIBE, PUBLISH and subscribed mode
+	ev.Evicted = followNotify(cfg, notify.Register(s, ca, ps)).KeyEvicted // keyspace notifications, on Pub/Sub
+	ps.Limit = pubsub.Limit{}                                             // admin enforces client-output-buffer-limit for every class
+	blk := block.Register(s, ca, lists)                                   // BLPOP and friends, woken by writes
+	zsets.BlockIn(blk)                                                    // BZPOPMIN, BZPOPMAX and BZMPOP wait there too
+	stream.Register(s, ca).BlockIn(blk)                                   // streams, whose XREAD and XREADGROUP block there
+	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))        // CLIENT TRACKING: client-side caching
+	followIntrospection(cfg, slowlog.Register(s), latency.Register(s))    // SLOWLOG, LATENCY
+	standalone.Register(s)                                                // CLUSTER, READONLY, MODULE: no cluster, no modules
+	scr := scripting.Register(s, scriptingConfig(cfg))                    // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION
+	saver, err := registerPersistence(s, cfg, ca, types, scr)             // chapters 04, 05 and 12: load the data, append, rewrite, save
 	if err != nil {
 		return err
 	}
@@ -238,6 +240,19 @@ func followTracking(cfg *config.Values, t *tracking.Tracker) *tracking.Tracker {
 		return err
 	})
 	return t
+}
+
+// followNotify keeps the notifier's classes equal to
+// notify-keyspace-events.
+func followNotify(cfg *config.Values, n *notify.Notifier) *notify.Notifier {
+	set := func(v string) error {
+		classes, err := notify.ParseClasses(v)
+		n.Classes = classes
+		return err
+	}
+	set(cfg.Get("notify-keyspace-events"))
+	cfg.OnChange("notify-keyspace-events", set)
+	return n
 }
 
 // followIntrospection keeps SLOWLOG and LATENCY set as their options

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"github.com/gocache/gocache/final/notify"
 	"math"
 	"strconv"
 	"strings"
@@ -50,6 +51,7 @@ func Options() []*Option {
 		{Name: "latency-monitor-threshold", Kind: Int, Default: "0", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "LATENCY samples events that take this many milliseconds or longer (0: none)"},
 		{Name: "latency-tracking", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: keep a latency histogram per command (LATENCY HISTOGRAM, INFO latencystats)"},
 		{Name: "latency-tracking-info-percentiles", Kind: Special, Default: "50 99 99.9", Multi: true, Mutable: true, Parse: parsePercentiles, Usage: "percentiles INFO latencystats reports"},
+		{Name: "notify-keyspace-events", Kind: Special, Default: "", Mutable: true, Parse: parseNotify, Usage: "classes of keyspace events published on Pub/Sub, e.g. KEA (empty: none)"},
 		{Name: "tracking-table-max-keys", Kind: Int, Default: "1000000", Min: 0, Max: math.MaxInt64, Mutable: true, Usage: "keys client-side caching remembers at most (0: no limit)"},
 		{Name: "maxmemory-samples", Kind: Int, Default: "5", Min: 1, Max: maxInt, Mutable: true, Usage: "keys sampled per eviction"},
 
@@ -68,6 +70,16 @@ func Options() []*Option {
 		{Name: "rdbchecksum", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: end RDB files with a CRC64"},
 		{Name: "stop-writes-on-bgsave-error", Kind: Bool, Default: "yes", Mutable: true, Usage: "yes|no: refuse writes (MISCONF) after a failed background save"},
 	}
+}
+
+// parseNotify checks notify-keyspace-events' letters and writes them as
+// Redis shows them.
+func parseNotify(v, _ string) (string, error) {
+	classes, err := notify.ParseClasses(v)
+	if err != nil {
+		return "", err
+	}
+	return notify.FormatClasses(classes), nil
 }
 
 // parsePercentiles checks latency-tracking-info-percentiles: numbers

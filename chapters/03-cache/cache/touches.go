@@ -31,14 +31,34 @@ func (t *Touches) Note(db int, key string, existed bool) {
 // Settle calls changedKey for each noted key the command changed, given
 // whether it propagated anything, and forgets them all.
 func (t *Touches) Settle(ca *Cache, changed bool, changedKey func(db int, key string)) {
+	t.SettleEach(ca, changed, func(db int, key string, _ bool) { changedKey(db, key) })
+}
+
+// SettleEach is Settle that also tells whether each changed key existed
+// before the command (keyspace notifications announce a new key, or an
+// emptied one). A key noted twice is told once, as it was first.
+func (t *Touches) SettleEach(ca *Cache, changed bool, changedKey func(db int, key string, existed bool)) {
 	if changed {
-		for _, k := range t.keys {
+		for i, k := range t.keys {
 			if !k.existed && ca.DBs[k.db].Peek([]byte(k.key), 0) == nil {
 				continue // missing before and after: only looked at
 			}
-			changedKey(k.db, k.key)
+			if t.seen(i) {
+				continue
+			}
+			changedKey(k.db, k.key, k.existed)
 		}
 	}
 	clear(t.keys)
 	t.keys = t.keys[:0]
+}
+
+// seen reports whether the key noted at i was noted before it.
+func (t *Touches) seen(i int) bool {
+	for _, k := range t.keys[:i] {
+		if k.db == t.keys[i].db && k.key == t.keys[i].key {
+			return true
+		}
+	}
+	return false
 }

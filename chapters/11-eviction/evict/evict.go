@@ -53,6 +53,9 @@ type Evictor struct {
 	// for other types; a low estimate only means more keys go until the
 	// next collection shows the real figure.
 	SizeOf func(e *keyspace.Entry) uint64
+	// Evicted, if set, hears of each key evicted, after it is gone
+	// (keyspace notifications' evicted event).
+	Evicted func(db int, key string)
 
 	srv *server.Server
 	ca  *cache.Cache
@@ -312,6 +315,9 @@ func (ev *Evictor) remove(index int, e *keyspace.Entry) uint64 {
 	ev.ca.DBs[index].Remove(e)
 	ev.srv.Stats.EvictedKeys++
 	ev.srv.PropagateNow(index, [][]byte{[]byte("DEL"), []byte(key)})
+	if ev.Evicted != nil {
+		ev.Evicted(index, key)
+	}
 	return size
 }
 
