@@ -16,6 +16,12 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/06-lists/block"
+	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/typecmd"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
@@ -49,10 +55,16 @@ func setup(s *server.Server, ctx *cli.Context) error {
 		dbs[i] = keyspace.New()
 	}
 	ca := cache.Register(s, dbs...)
-	bitcmd.Register(s, ca) // chapter 09
+	lists := list.Register(s, ca)              // chapter 06
+	blk := block.Register(s, ca, lists)        // chapter 06
+	hash.Register(s, ca)                       // chapter 07
+	set.Register(s, ca)                        // chapter 07
+	zset.Register(s, ca).BlockIn(blk)          // chapter 08
+	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
+	bitcmd.Register(s, ca)                     // chapter 09
 	hllcmd.Register(s, ca)
 	multi.Register(s, ca) // MULTI/EXEC/DISCARD, and WATCH over ca's databases
 	pubsub.Register(s)    // SUBSCRIBE, PUBLISH ... and client-output-buffer-limit
 	monitor.Register(s)   // MONITOR
-	return rewrite.Persist(s, ctx, ca, nil)
+	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }
