@@ -35,6 +35,16 @@ type Desc struct {
 	Redir    int64  // the client tracking redirects to; -1 when tracking is off
 }
 
+// pubsubCounts is what INFO and CLIENT LIST read of Pub/Sub beyond the
+// path's view (chapter 10's pubsub has it): channels, patterns and shard
+// channels with subscribers, and a client's shard channels.
+type pubsubCounts interface {
+	Channels() int
+	Patterns() int
+	ShardChannels() int
+	Shards(c *server.Client) int
+}
+
 // Tracking is client-side caching as CLIENT and INFO see it
 // (final/tracking): its CLIENT subcommands, what CLIENT LIST shows of a
 // client, and INFO's counts.
@@ -157,6 +167,9 @@ func (a *Admin) describe(c *server.Client) Desc {
 	}
 	if ps := a.srv.Subscriptions(); ps != nil {
 		d.Sub, d.Psub = ps.Count(c)
+		if sh, ok := ps.(pubsubCounts); ok {
+			d.Ssub = sh.Shards(c)
+		}
 		d.PubSub = ps.Subscribed(c)
 		if d.PubSub {
 			d.Flags += "P"

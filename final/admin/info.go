@@ -230,9 +230,13 @@ func (a *Admin) infoStats(b *bytes.Buffer) {
 	i("evicted_clients", 0)
 	i("keyspace_hits", st.KeyspaceHits)
 	i("keyspace_misses", st.KeyspaceMisses)
-	i("pubsub_channels", 0)
-	i("pubsub_patterns", 0)
-	i("pubsubshard_channels", 0)
+	var channels, patterns, shards int
+	if ps, ok := a.srv.Subscriptions().(pubsubCounts); ok {
+		channels, patterns, shards = ps.Channels(), ps.Patterns(), ps.ShardChannels()
+	}
+	i("pubsub_channels", int64(channels))
+	i("pubsub_patterns", int64(patterns))
+	i("pubsubshard_channels", int64(shards))
 	i("latest_fork_usec", 0)
 	i("total_forks", 0)
 	tr := a.trackingStats()

@@ -29,9 +29,10 @@ type PubSub struct {
 	slot     server.Slot
 	channels map[string]*subscribers
 	patterns map[string]*subscribers
-	patOrder []string         // patterns in the order first subscribed: PUBLISH tries them in this order
-	others   []Limit          // normal and replica classes, kept for CONFIG GET
-	cut      []*server.Client // subscribers over the limit, closed before the loop sleeps
+	shards   map[string]*subscribers // shard channels: SSUBSCRIBE, SPUBLISH
+	patOrder []string                // patterns in the order first subscribed: PUBLISH tries them in this order
+	others   []Limit                 // normal and replica classes, kept for CONFIG GET
+	cut      []*server.Client        // subscribers over the limit, closed before the loop sleeps
 }
 
 // subscribers of one channel or pattern, in subscription order (the order
@@ -44,6 +45,7 @@ type subscribers struct {
 // at least one subscription: a client that never subscribes costs nothing.
 type client struct {
 	channels  names
+	shards    names // shard channels (SSUBSCRIBE)
 	patterns  names
 	softSince time.Time // when its output first stayed above the soft limit; zero when below
 }
@@ -91,6 +93,7 @@ func Register(s *server.Server) *PubSub {
 		srv:      s,
 		channels: map[string]*subscribers{},
 		patterns: map[string]*subscribers{},
+		shards:   map[string]*subscribers{},
 		others:   []Limit{{}, {Hard: 256 << 20, Soft: 64 << 20, SoftSeconds: 60}},
 	}
 	const flags = server.PubSub | server.NoScript | server.Loading | server.Stale
@@ -101,6 +104,10 @@ func Register(s *server.Server) *PubSub {
 		&server.Command{Name: "punsubscribe", Arity: -1, Flags: flags, Group: "pubsub", Run: ps.punsubscribe},
 		&server.Command{Name: "publish", Arity: 3, Flags: server.PubSub | server.Loading | server.Stale | server.Fast | server.MayReplicate,
 			Group: "pubsub", Run: ps.publish},
+		&server.Command{Name: "ssubscribe", Arity: -2, Flags: flags, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Run: ps.ssubscribe},
+		&server.Command{Name: "sunsubscribe", Arity: -1, Flags: flags, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Run: ps.sunsubscribe},
+		&server.Command{Name: "spublish", Arity: 3, Flags: server.PubSub | server.Loading | server.Stale | server.Fast | server.MayReplicate,
+			FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Run: ps.spublish},
 		ps.pubsubCommand(),
 	)
 	ps.slot = s.NewSlot(ps)
@@ -144,6 +151,18 @@ func (ps *PubSub) Count(c *server.Client) (channels, patterns int) {
 func (ps *PubSub) Subscribed(c *server.Client) bool { return ps.state(c) != nil }
 
 func (st *client) count() int64 { return int64(len(st.channels.order) + len(st.patterns.order)) }
+
+// Shards is CLIENT LIST's ssub: the shard channels c is subscribed to.
+func (ps *PubSub) Shards(c *server.Client) int {
+	if st := ps.state(c); st != nil {
+		return len(st.shards.order)
+	}
+	return 0
+}
+
+// ShardChannels is INFO's pubsubshard_channels: shard channels with
+// subscribers.
+func (ps *PubSub) ShardChannels() int { return len(ps.shards) }
 
 // wrapPing answers PING of a RESP2 subscriber as a message-shaped array,
 // ["pong", message], as Redis does; anything else goes to PING itself.
@@ -192,7 +211,7 @@ func (ps *PubSub) attach(c *server.Client) *client {
 // detach drops c's state once it has no subscription left, which ends
 // RESP2 subscribed mode.
 func (ps *PubSub) detach(c *server.Client, st *client) {
-	if st.count() == 0 && ps.state(c) != nil {
+	if st.count() == 0 && len(st.shards.order) == 0 && ps.state(c) != nil {
 		c.SetSlot(ps.slot, nil)
 	}
 }
@@ -220,6 +239,58 @@ func (ps *PubSub) psubscribe(c *server.Client) {
 		}
 		confirm(c.W, "psubscribe", &pat, st.count())
 	}
+}
+
+// ssubscribe is SSUBSCRIBE shardchannel ...: in a standalone server, a
+// channel namespace of its own, whose replies count only shard channels.
+func (ps *PubSub) ssubscribe(c *server.Client) {
+	st := ps.attach(c)
+	for _, arg := range c.Args[1:] {
+		ch := string(arg)
+		if st.shards.add(ch) {
+			ps.join(ps.shards, ch, c)
+		}
+		confirm(c.W, "ssubscribe", &ch, int64(len(st.shards.order)))
+	}
+}
+
+// sunsubscribe is SUNSUBSCRIBE [shardchannel ...].
+func (ps *PubSub) sunsubscribe(c *server.Client) {
+	st := ps.state(c)
+	if st == nil {
+		st = &client{}
+	}
+	list := make([]string, 0, len(c.Args)-1)
+	for _, a := range c.Args[1:] {
+		list = append(list, string(a))
+	}
+	if len(list) == 0 {
+		list = append(list, st.shards.order...)
+		if len(list) == 0 {
+			confirm(c.W, "sunsubscribe", nil, 0)
+		}
+	}
+	for _, name := range list {
+		if st.shards.remove(name) {
+			ps.part(ps.shards, name, c, false)
+		}
+		confirm(c.W, "sunsubscribe", &name, int64(len(st.shards.order)))
+	}
+	ps.detach(c, st)
+}
+
+// spublish is SPUBLISH shardchannel message: the shard channel's
+// subscribers get an smessage; patterns do not see it.
+func (ps *PubSub) spublish(c *server.Client) {
+	var n int64
+	if subs := ps.shards[string(c.Args[1])]; subs != nil {
+		m := &message{kind: "smessage", channel: c.Args[1], data: c.Args[2]}
+		for _, sub := range subs.clients {
+			ps.deliver(sub, m)
+			n++
+		}
+	}
+	c.W.Int(n)
 }
 
 func (ps *PubSub) unsubscribe(c *server.Client) {
@@ -311,6 +382,12 @@ func (ps *PubSub) forget(c *server.Client) {
 	}
 	ps.leave(c, false, nil, false)
 	ps.leave(c, true, nil, false)
+	if st := ps.state(c); st != nil {
+		for _, name := range st.shards.order {
+			ps.part(ps.shards, name, c, false)
+		}
+		c.SetSlot(ps.slot, nil)
+	}
 }
 
 // Reset unsubscribes c from everything without replying (RESET, and a
@@ -333,11 +410,15 @@ func (m *message) bytes(proto int) []byte {
 	}
 	if m.enc[i] == nil {
 		w := resp.Writer{Proto: proto}
-		if m.pattern != nil {
+		switch {
+		case m.pattern != nil:
 			w.Push(4)
 			w.BulkString("pmessage")
 			w.Bulk(m.pattern)
-		} else {
+		case m.kind != "":
+			w.Push(3)
+			w.BulkString(m.kind)
+		default:
 			w.Push(3)
 			w.BulkString("message")
 		}
@@ -413,9 +494,11 @@ func (ps *PubSub) pubsubCommand() *server.Command {
 	const flags = server.PubSub | server.Loading | server.Stale
 	sub := server.Table{}
 	sub.Add(
-		&server.Command{Name: "channels", Arity: -2, Flags: flags, Run: ps.channelsCommand},
-		&server.Command{Name: "numsub", Arity: -2, Flags: flags, Run: ps.numsub},
+		&server.Command{Name: "channels", Arity: -2, Flags: flags, Run: func(c *server.Client) { ps.listChannels(c, ps.channels) }},
+		&server.Command{Name: "numsub", Arity: -2, Flags: flags, Run: func(c *server.Client) { ps.countSubscribers(c, ps.channels) }},
 		&server.Command{Name: "numpat", Arity: 2, Flags: flags, Run: func(c *server.Client) { c.W.Int(int64(len(ps.patterns))) }},
+		&server.Command{Name: "shardchannels", Arity: -2, Flags: flags, Run: func(c *server.Client) { ps.listChannels(c, ps.shards) }},
+		&server.Command{Name: "shardnumsub", Arity: -2, Flags: flags, Run: func(c *server.Client) { ps.countSubscribers(c, ps.shards) }},
 		&server.Command{Name: "help", Arity: 2, Flags: server.Loading | server.Stale, Run: help},
 	)
 	return &server.Command{Name: "pubsub", Arity: -2, Group: "pubsub", Subcommands: sub, Run: func(c *server.Client) {
@@ -428,15 +511,16 @@ func truncate(b []byte) string {
 	return string(b[:min(len(b), 128)])
 }
 
-// channelsCommand is PUBSUB CHANNELS [pattern]: the channels with at
-// least one subscriber, sorted (Redis's order is its hash table's).
-func (ps *PubSub) channelsCommand(c *server.Client) {
+// listChannels is PUBSUB CHANNELS [pattern] (and SHARDCHANNELS over the
+// shard channels): the channels with at least one subscriber, sorted
+// (Redis's order is its hash table's).
+func (ps *PubSub) listChannels(c *server.Client, table map[string]*subscribers) {
 	if len(c.Args) > 3 {
 		c.Error("ERR unknown subcommand or wrong number of arguments for '" + truncate(c.Args[1]) + "'. Try PUBSUB HELP.")
 		return
 	}
 	var list []string
-	for ch := range ps.channels {
+	for ch := range table {
 		if len(c.Args) == 2 || glob.MatchString(string(c.Args[2]), ch, false) {
 			list = append(list, ch)
 		}
@@ -448,14 +532,15 @@ func (ps *PubSub) channelsCommand(c *server.Client) {
 	}
 }
 
-// numsub is PUBSUB NUMSUB [channel ...]: each channel and its number of
-// subscribers (pattern subscriptions not counted).
-func (ps *PubSub) numsub(c *server.Client) {
+// countSubscribers is PUBSUB NUMSUB [channel ...] (and SHARDNUMSUB over
+// the shard channels): each channel and its number of subscribers
+// (pattern subscriptions not counted).
+func (ps *PubSub) countSubscribers(c *server.Client, table map[string]*subscribers) {
 	c.W.Array(2 * (len(c.Args) - 2))
 	for _, ch := range c.Args[2:] {
 		c.W.Bulk(ch)
 		n := 0
-		if subs := ps.channels[string(ch)]; subs != nil {
+		if subs := table[string(ch)]; subs != nil {
 			n = len(subs.clients)
 		}
 		c.W.Int(int64(n))
