@@ -6,7 +6,6 @@ import (
 	"testing"
 )
 
-
 // TestShardedPubSubLikeRedis: SSUBSCRIBE, SUNSUBSCRIBE and SPUBLISH in a
 // standalone server are Pub/Sub with a namespace of their own, as in
 // redis-server 7.0: their replies count shard channels only, patterns do
