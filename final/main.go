@@ -177,11 +177,7 @@ func scriptingConfig(cfg *config.Values) scripting.Config {
 
 // databases are --databases empty databases.
 func databases(cfg *config.Values) []*keyspace.DB {
-	dbs := make([]*keyspace.DB, cfg.Int("databases"))
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	return dbs
+	return keyspace.NewDatabases(int(cfg.Int("databases")))
 }
 
 // registerPersistence is chapters 04, 05 and 12: load the AOF (with

@@ -40,10 +40,7 @@ func main() {
 // rewrite, which observes the databases' writes and attaches itself to
 // the AOF (rewrite.Persist).
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
+	dbs := keyspace.NewDatabases(databases)
 	ca := cache.Register(s, dbs...)
 	return rewrite.Persist(s, ctx, ca, nil)
 }

@@ -18,8 +18,7 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/block"
-	"github.com/gocache/gocache/chapters/06-lists/list"
+	"github.com/gocache/gocache/chapters/06-lists/chapter06"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
 )
 
@@ -40,16 +39,11 @@ func main() {
 }
 
 // setup is chapter 5's server with this chapter's layer in the middle:
-// the keyspace, then the list commands and the blocking layer over it,
-// then persistence, which replays the AOF through them all.
+// the keyspace, then the list commands and the blocking layer over it
+// (chapter06.Register), then persistence, which replays the AOF through
+// them all and rewrites lists as RPUSH commands.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)              // LPUSH, LRANGE, LMOVE ... and the list-max-listpack-size option
-	block.Register(s, ca, lists)               // BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP
-	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	chapter06.Register(s, ca) // lists, blocking pops, OBJECT ENCODING
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

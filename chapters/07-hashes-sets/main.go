@@ -18,11 +18,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/block"
-	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/07-hashes-sets/chapter07"
 )
 
 // databases is Redis's default number of databases.
@@ -41,20 +38,12 @@ func main() {
 	}
 }
 
-// setup is chapter 6's, with the hash and set commands (and their
-// encoding thresholds as CONFIG options) next to the lists. The AOF
-// rewrite already knows them: typecmd.AppendRewrite asks each value for
-// the commands that recreate it (HSET, SADD).
+// setup is chapter 6's, with the hash and set commands next to the
+// lists (chapter07.Register). The AOF rewrite already knows them:
+// typecmd.AppendRewrite asks each value for the commands that recreate
+// it (HSET, SADD).
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)              // chapter 06
-	block.Register(s, ca, lists)               // chapter 06
-	hash.Register(s, ca)                       // HSET, HGET, HGETALL, HSCAN ...
-	set.Register(s, ca)                        // SADD, SMEMBERS, SINTER, SSCAN ...
-	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	chapter07.Register(s, ca) // chapter 06's lists, then hashes and sets
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

@@ -18,12 +18,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/block"
-	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
-	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/chapter08"
 )
 
 // databases is Redis's default number of databases.
@@ -42,21 +38,10 @@ func main() {
 	}
 }
 
-// setup is chapter 7's with the sorted set commands, whose blocking pops
-// plug into chapter 6's blocking layer (BlockIn), so that BLPOP and
-// BZPOPMIN clients share one set of queues and timers.
+// setup is chapter 7's, with the sorted set commands
+// (chapter08.Register), whose blocking pops wait in chapter 06's room.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)              // chapter 06
-	blk := block.Register(s, ca, lists)        // chapter 06
-	hash.Register(s, ca)                       // chapter 07
-	set.Register(s, ca)                        // chapter 07
-	zsets := zset.Register(s, ca)              // ZADD, ZRANGE, ZRANK, ZUNIONSTORE ...
-	zsets.BlockIn(blk)                         // BZPOPMIN, BZPOPMAX, BZMPOP
-	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	chapter08.Register(s, ca) // chapter 07's types, then sorted sets
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

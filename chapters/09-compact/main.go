@@ -17,14 +17,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/block"
-	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
-	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
-	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
-	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
+	"github.com/gocache/gocache/chapters/09-compact/chapter09"
 )
 
 // databases is Redis's default number of databases.
@@ -43,24 +37,12 @@ func main() {
 	}
 }
 
-// setup is the previous chapter's server (the cache, the AOF and its
-// rewrite, lists, hashes, sets and sorted sets) with the bit and
-// HyperLogLog commands. Both work on string values, so the AOF and its
-// rewrite need nothing new: a bitmap or a HyperLogLog is rewritten as the
-// SET of its bytes.
+// setup is chapter 8's server with the bit and HyperLogLog commands
+// (chapter09.Register). Both work on string values, so the AOF and its
+// rewrite need nothing new: a bitmap or a HyperLogLog is rewritten as
+// the SET of its bytes.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)              // chapter 06
-	blk := block.Register(s, ca, lists)        // chapter 06
-	hash.Register(s, ca)                       // chapter 07
-	set.Register(s, ca)                        // chapter 07
-	zset.Register(s, ca).BlockIn(blk)          // chapter 08
-	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
-	bitcmd.Register(s, ca)
-	hllcmd.Register(s, ca)
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	chapter09.Register(s, ca) // chapter 08's types, then bitmaps and HyperLogLog
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

@@ -16,17 +16,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/block"
-	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
-	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
-	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
-	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
-	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
-	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
-	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/chapter10"
 )
 
 // databases is Redis's default number of databases.
@@ -45,26 +36,12 @@ func main() {
 	}
 }
 
-// setup is the previous chapter's server (the cache, bitmaps and
-// HyperLogLog, the AOF and its rewrite) with this chapter's three layers
-// added before persistence, which must come last: loading the AOF
-// replays commands, MULTI and EXEC among them.
+// setup is the previous chapter's server (the cache, the types of
+// chapters 06 to 09, the AOF and its rewrite) with this chapter's three
+// layers (chapter10.Register) added before persistence, which must come
+// last: loading the AOF replays commands, MULTI and EXEC among them.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)              // chapter 06
-	blk := block.Register(s, ca, lists)        // chapter 06
-	hash.Register(s, ca)                       // chapter 07
-	set.Register(s, ca)                        // chapter 07
-	zset.Register(s, ca).BlockIn(blk)          // chapter 08
-	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
-	bitcmd.Register(s, ca)                     // chapter 09
-	hllcmd.Register(s, ca)
-	multi.Register(s, ca) // MULTI/EXEC/DISCARD, and WATCH over ca's databases
-	pubsub.Register(s)    // SUBSCRIBE, PUBLISH ... and client-output-buffer-limit
-	monitor.Register(s)   // MONITOR
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	chapter10.Register(s, ca) // chapter 09's server, then MULTI, Pub/Sub, MONITOR
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

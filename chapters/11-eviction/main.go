@@ -17,17 +17,8 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
 	"github.com/gocache/gocache/chapters/04-aof/persistence"
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/block"
-	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
-	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
-	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
-	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
-	"github.com/gocache/gocache/chapters/10-transactions-pubsub/monitor"
-	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
-	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/chapter10"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
 )
 
@@ -54,22 +45,8 @@ func main() {
 // path, and removes keys through the keyspace like any DEL: the AOF logs
 // a DEL and WATCH sees the key change.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)              // chapter 06
-	blk := block.Register(s, ca, lists)        // chapter 06
-	hash.Register(s, ca)                       // chapter 07
-	set.Register(s, ca)                        // chapter 07
-	zset.Register(s, ca).BlockIn(blk)          // chapter 08
-	s.Commands.Add(typecmd.ObjectEncoding(ca)) // OBJECT ENCODING key
-	bitcmd.Register(s, ca)                     // chapter 09
-	hllcmd.Register(s, ca)
-	multi.Register(s, ca) // chapter 10
-	pubsub.Register(s)
-	monitor.Register(s)
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	chapter10.Register(s, ca) // chapter 10's server
 	params := evict.NewParams(s)
 	if err := params.FromFlags(ctx); err != nil {
 		return err

@@ -70,10 +70,7 @@ func main() {
 // data types, then the RDB layer. The AOF loader is given the RDB
 // loader, since its base may be an RDB file.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
+	dbs := keyspace.NewDatabases(databases)
 	ca := cache.Register(s, dbs...)
 	lists := list.Register(s, ca)
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}

@@ -49,10 +49,7 @@ func main() {
 // loads: loading replays the FUNCTION LOADs the AOF holds, and the
 // rewrite writes the libraries first in every new base.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := make([]*keyspace.DB, databases)
-	for i := range dbs {
-		dbs[i] = keyspace.New()
-	}
+	dbs := keyspace.NewDatabases(databases)
 	ca := cache.Register(s, dbs...)
 	if ctx.Int("busy-reply-threshold") < 0 {
 		return fmt.Errorf("15-scripting: busy-reply-threshold must be 0 or more")

@@ -46,6 +46,16 @@ type contents struct {
 // New returns an empty database.
 func New() *DB { return &DB{} }
 
+// NewDatabases returns n empty databases, index i at dbs[i]: a server's
+// keyspace, SELECT 0 to n-1.
+func NewDatabases(n int) []*DB {
+	dbs := make([]*DB, n)
+	for i := range dbs {
+		dbs[i] = New()
+	}
+	return dbs
+}
+
 // Len is the number of keys, including expired keys not removed yet (as
 // Redis's DBSIZE).
 func (db *DB) Len() int { return db.keys.Len() }
