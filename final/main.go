@@ -38,7 +38,9 @@ import (
 	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/notify"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/tracking"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
@@ -46,13 +48,11 @@ import (
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/latency"
-	"github.com/gocache/gocache/final/notify"
 	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/standalone"
 	"github.com/gocache/gocache/final/stream"
-	"github.com/gocache/gocache/final/tracking"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
