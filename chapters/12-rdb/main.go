@@ -34,8 +34,8 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
+	"github.com/gocache/gocache/chapters/12-rdb/rdbvalue"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
-	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/stream"
 )
 
