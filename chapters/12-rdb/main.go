@@ -33,6 +33,7 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
 	"github.com/gocache/gocache/chapters/12-rdb/rdbvalue"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
@@ -75,6 +76,7 @@ func setup(s *server.Server, ctx *cli.Context) error {
 	lists := list.Register(s, ca)
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
 	stream.Register(s, ca)
+	rdbvalue.Register(s, db.Register(s, ca), types) // DUMP and RESTORE: one value in the RDB format
 	pcfg, err := persistence.FromFlags(ctx)
 	if err != nil {
 		return err
