@@ -1,7 +1,8 @@
 // Command 11-eviction is chapter 11's server: chapter 10's (the cache with
 // bitmaps and HyperLogLog, the AOF and its rewrite, transactions,
-// pub/sub, MONITOR) kept under
-// maxmemory by one of Redis's eight eviction policies.
+// pub/sub, MONITOR, keyspace notifications, client-side caching) kept
+// under maxmemory by one of Redis's eight eviction policies, with the
+// rest of the key and string commands (package db).
 //
 //	go run ./chapters/11-eviction --port 6380 --maxmemory 100mb --maxmemory-policy allkeys-lru
 package main

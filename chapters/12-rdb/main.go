@@ -3,7 +3,8 @@
 // the save points write it by themselves, it is loaded at start when
 // appendonly is no, and the AOF rewrite writes its base in RDB
 // (aof-use-rdb-preamble yes). The data types come from the chapters that
-// teach them.
+// teach them, DUMP and RESTORE from this one, over chapter 11's key
+// commands.
 //
 //	go run ./chapters/12-rdb --port 6380
 //
