@@ -51,7 +51,7 @@ import (
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/standalone"
-	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 	"github.com/gocache/gocache/final/tracking"
 )
 

@@ -36,7 +36,7 @@ import (
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
 	"github.com/gocache/gocache/final/rdbvalue"
-	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 )
 
 // databases is Redis's default number of databases.

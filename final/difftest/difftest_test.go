@@ -21,7 +21,7 @@ import (
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
 	"github.com/gocache/gocache/final/sortcmd"
-	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 )
 
 // setup registers every command under test the way final/main.go does

@@ -15,7 +15,7 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
-	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 )
 
 // Types are the data-type packages whose settings (list-max-listpack-size,
