@@ -41,6 +41,7 @@ import (
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
@@ -51,7 +52,6 @@ import (
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/standalone"
-	"github.com/gocache/gocache/chapters/14-streams/stream"
 	"github.com/gocache/gocache/final/tracking"
 )
 
@@ -116,7 +116,8 @@ func run(path string, ctx *cli.Context) error {
 	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
 	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
 	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
-	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets,
+		More: []rdbvalue.Kind{stream.RDBKind{}}} // chapter 14: streams in RDB too
 	rdbvalue.Register(s, keys, types)                                     // DUMP and RESTORE, in chapter 12's RDB format
 	sortcmd.Register(s, ca, lists)                                        // SORT and SORT_RO
 	ev := evict.New(s, ca, cfg)                                           // maxmemory: evict, or refuse writes with -OOM

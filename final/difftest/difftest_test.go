@@ -17,11 +17,11 @@ import (
 	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
 	"github.com/gocache/gocache/final/sortcmd"
-	"github.com/gocache/gocache/chapters/14-streams/stream"
 )
 
 // setup registers every command under test the way final/main.go does

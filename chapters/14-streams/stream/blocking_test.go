@@ -9,8 +9,8 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/block"
 	"github.com/gocache/gocache/chapters/06-lists/block/blocktest"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
-	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/chapters/14-streams/stream"
+	"github.com/gocache/gocache/final/db"
 )
 
 // blockingLayers are what the blocking stream reads are tested with:
