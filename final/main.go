@@ -46,13 +46,13 @@ import (
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
 	"github.com/gocache/gocache/chapters/12-rdb/rdbvalue"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
 	"github.com/gocache/gocache/final/latency"
 	"github.com/gocache/gocache/final/slowlog"
 	"github.com/gocache/gocache/final/standalone"
-	"github.com/gocache/gocache/final/stream"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
@@ -116,8 +116,9 @@ func run(path string, ctx *cli.Context) error {
 	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
 	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
 	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
-	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
-	rdbvalue.Register(s, keys, types)                                     // chapter 12: DUMP and RESTORE, in its RDB format
+	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets,
+		More: []rdbvalue.Kind{stream.RDBKind{}}} // chapter 14: streams in RDB too
+	rdbvalue.Register(s, keys, types)                                     // chapter 12: DUMP and RESTORE, in its's RDB format
 	sortcmd.Register(s, ca, lists)                                        // chapter 08: SORT and SORT_RO
 	ev := evict.New(s, ca, cfg)                                           // maxmemory: evict, or refuse writes with -OOM
 	multi.Register(s, ca)                                                 // MULTI/EXEC and WATCH

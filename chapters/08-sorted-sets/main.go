@@ -2,7 +2,8 @@
 // persistent cache with lists, blocking pops, hashes and sets) plus
 // sorted sets (ZADD, ZRANGE by rank, score or lex, ZUNIONSTORE ...) kept
 // in a listpack while small and in a skiplist with a hash table beside
-// it once big, and the blocking pops BZPOPMIN, BZPOPMAX and BZMPOP.
+// it once big, the blocking pops BZPOPMIN, BZPOPMAX and BZMPOP, and the
+// GEO commands, whose positions are sorted-set scores.
 //
 //	go run ./chapters/08-sorted-sets --appendonly yes
 package main

@@ -121,3 +121,7 @@ func waitRewrite(t *testing.T, c *servertest.Conn) {
 		time.Sleep(5 * time.Millisecond) // polling interval, bounded by the deadline
 	}
 }
+
+// TestTryItMatchesRedis runs the same sessions against redis-server 7:
+// the tutorial's outputs are Redis's.
+func TestTryItMatchesRedis(t *testing.T) { servertest.TryItRedis(t) }

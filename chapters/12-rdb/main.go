@@ -27,18 +27,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/chapters/04-aof/persistence"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
-	"github.com/gocache/gocache/chapters/06-lists/list"
-	"github.com/gocache/gocache/chapters/06-lists/typecmd"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
-	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
-	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
-	"github.com/gocache/gocache/chapters/11-eviction/db"
+	"github.com/gocache/gocache/chapters/12-rdb/chapter12"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
-	"github.com/gocache/gocache/chapters/12-rdb/rdbvalue"
-	"github.com/gocache/gocache/chapters/12-rdb/save"
-	"github.com/gocache/gocache/final/stream"
 )
 
 // databases is Redis's default number of databases.
@@ -59,7 +49,7 @@ func main() {
 	app := server.App{
 		Name:  "12-rdb",
 		Usage: "a Redis-compatible server with an append-only file and RDB snapshots",
-		Flags: append(append(persistence.Flags(), rewrite.Flags()...), save.Flags()...),
+		Flags: chapter12.Flags(),
 		Setup: setup,
 	}
 	if err := app.Run(os.Args); err != nil {
@@ -68,37 +58,13 @@ func main() {
 	}
 }
 
-// setup is chapter 05's server (the cache, the AOF, the rewrite) with the
-// data types, then the RDB layer. The AOF loader is given the RDB
-// loader, since its base may be an RDB file.
+// setup is chapter 05's server (the cache, the AOF, the rewrite) with
+// the data types of chapters 06 to 08 (chapter12.Register), then the
+// RDB layer, last, with the persistence it joins (chapter12.Persist).
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := keyspace.NewDatabases(databases)
-	ca := cache.Register(s, dbs...)
-	lists := list.Register(s, ca)
-	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
-	stream.Register(s, ca)
-	rdbvalue.Register(s, db.Register(s, ca), types) // DUMP and RESTORE: one value in the RDB format
-	pcfg, err := persistence.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	rcfg, err := rewrite.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	scfg, err := save.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	loader := save.NewLoader(s, dbs, types)
-	pcfg.LoadRDB = loader.AOFBase
-	p, err := persistence.Setup(s, pcfg)
-	if err != nil {
-		return err
-	}
-	rw := rewrite.Setup(s, p, ca, rcfg)
-	rw.Encode = typecmd.AppendRewrite
-	_, err = save.Setup(s, p, rw, loader, scfg)
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	l := chapter12.Register(s, ca) // lists, blocking pops, hashes, sets, sorted sets, GEO
+	_, err := chapter12.Persist(s, ctx, ca, l)
 	return err
 }
 

@@ -14,6 +14,7 @@
 //	keys           RSS per key after 1,000,000 SETs (16-byte keys, 32-byte values)
 //	aof            SET with --appendonly yes and each --appendfsync policy, -P 1 and -P 16
 //	default-suite  redis-benchmark's default tests (ping ... lrange_600, mset), -c 50 -P 1
+//	commands       XADD s * f v and EVALSHA of a one-INCR script, -c 50 -P 1 and -P 16
 //
 // docs/benchmarks.md explains the method and shows the results.
 package main
@@ -48,7 +49,7 @@ type options struct {
 	quick    bool
 }
 
-var allSuites = []string{"throughput", "conns", "keys", "aof", "default-suite"}
+var allSuites = []string{"throughput", "conns", "keys", "aof", "default-suite", "commands"}
 
 func main() {
 	var o options

@@ -41,14 +41,34 @@ type Rate struct {
 // and returns the rates in the order redis-benchmark ran them. The
 // timeout bounds a run against a server that stops answering.
 func runBenchmark(ctx context.Context, port int, l Load, tests []string, timeout time.Duration) ([]Rate, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	return benchmark(ctx, benchArgs(port, l, tests, nil), timeout)
+}
+
+// runCommandBenchmark runs redis-benchmark with one command of its own
+// (redis-benchmark ... XADD s * f v) in place of its tests; the one rate
+// is named after the command, as redis-benchmark names it.
+func runCommandBenchmark(ctx context.Context, port int, l Load, command []string, timeout time.Duration) ([]Rate, error) {
+	return benchmark(ctx, benchArgs(port, l, nil, command), timeout)
+}
+
+// benchArgs is redis-benchmark's command line for a load: the -t tests,
+// or a command of its own after the options.
+func benchArgs(port int, l Load, tests, command []string) []string {
 	args := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(port),
 		"-c", strconv.Itoa(l.Clients), "-P", strconv.Itoa(l.Pipeline),
-		"-n", strconv.Itoa(l.Requests), "-t", strings.Join(tests, ","), "--csv"}
+		"-n", strconv.Itoa(l.Requests), "--csv"}
 	if l.Size > 0 {
 		args = append(args, "-d", strconv.Itoa(l.Size))
 	}
+	if len(command) > 0 {
+		return append(args, command...)
+	}
+	return append(args, "-t", strings.Join(tests, ","))
+}
+
+func benchmark(ctx context.Context, args []string, timeout time.Duration) ([]Rate, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, "redis-benchmark", args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -114,3 +114,17 @@ func TestHelpFlagsFindsLongFlags(t *testing.T) {
 		t.Errorf("helpFlags = %v, want %v", got, want)
 	}
 }
+
+// TestBenchArgs: -t tests, or a command of its own after the options,
+// where redis-benchmark expects it.
+func TestBenchArgs(t *testing.T) {
+	l := Load{Clients: 50, Pipeline: 16, Requests: 1000}
+	got := strings.Join(benchArgs(7000, l, []string{"set", "get"}, nil), " ")
+	if want := "-h 127.0.0.1 -p 7000 -c 50 -P 16 -n 1000 --csv -t set,get"; got != want {
+		t.Errorf("tests: %q, want %q", got, want)
+	}
+	got = strings.Join(benchArgs(7000, l, nil, []string{"XADD", "s", "*", "f", "v"}), " ")
+	if want := "-h 127.0.0.1 -p 7000 -c 50 -P 16 -n 1000 --csv XADD s * f v"; got != want {
+		t.Errorf("command: %q, want %q", got, want)
+	}
+}

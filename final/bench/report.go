@@ -14,7 +14,7 @@ import (
 // and on redis-server, once per round. Keeping every round (not just the
 // median) lets a reader of the CSV see how noisy the machine was.
 type Result struct {
-	Suite   string    // throughput, conns, keys, aof, default-suite
+	Suite   string    // throughput, conns, keys, aof, default-suite, commands
 	Setting string    // e.g. "-c 50 -P 16"
 	Test    string    // redis-benchmark test name, or what was measured
 	Unit    string    // "rps", "B/conn", "B/key"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha1"
 	"fmt"
 	"strings"
 	"time"
@@ -31,6 +32,8 @@ func (r *runner) suite(ctx context.Context, name string) error {
 		return r.aof(ctx)
 	case "default-suite":
 		return r.defaultSuite(ctx)
+	case "commands":
+		return r.commands(ctx)
 	}
 	return fmt.Errorf("unknown suite %q", name)
 }
@@ -103,6 +106,64 @@ func (r *runner) defaultSuite(ctx context.Context) error {
 	defer red.Stop()
 	l := Load{Clients: 50, Pipeline: 1, Requests: max(1000, r.opts.requests/4)}
 	return r.compare(ctx, "default-suite", l.String(), g, red, l, defaultTests, Target{})
+}
+
+// incrScript is the script the EVALSHA row runs: one INCR, so that the
+// row measures what a script costs over the command it calls.
+const incrScript = "return redis.call('incr', KEYS[1])"
+
+// benchCommand is one command of the commands suite: the arguments
+// redis-benchmark sends, and a short name for the report.
+type benchCommand struct {
+	name string
+	args []string
+}
+
+// commands runs commands redis-benchmark has no -t test for: XADD with
+// an ID from the clock (a stream that grows by one entry per request,
+// deleted before each run) and EVALSHA of a small script, loaded first
+// on both servers, at -c 50 with -P 1 and -P 16.
+func (r *runner) commands(ctx context.Context) error {
+	g, red, err := pair(ctx, r.bin, Settings{})
+	if err != nil {
+		return err
+	}
+	defer g.Stop()
+	defer red.Stop()
+	sha := fmt.Sprintf("%x", sha1.Sum([]byte(incrScript)))
+	for _, s := range []*Server{g, red} {
+		reply, err := roundTrip(s.Port, request("SCRIPT", "LOAD", incrScript))
+		if err != nil || reply != "$40" {
+			return fmt.Errorf("%s: SCRIPT LOAD: %q %v", s.Name, reply, err)
+		}
+	}
+	cmds := []benchCommand{
+		{"XADD s * f v", []string{"XADD", "bench:stream", "*", "f", "v"}},
+		{"EVALSHA (one INCR)", []string{"EVALSHA", sha, "1", "bench:counter"}},
+	}
+	for _, p := range []int{1, 16} {
+		l := Load{Clients: 50, Pipeline: p, Requests: r.requests(p)}
+		for _, c := range cmds {
+			res := Result{Suite: "commands", Setting: l.String(), Test: c.name, Unit: "rps", Target: Target{RatioAtLeast, 1}}
+			for round := 1; round <= r.opts.rounds; round++ {
+				for _, s := range []*Server{g, red} {
+					roundTrip(s.Port, request("DEL", "bench:stream"))
+					rates, err := runCommandBenchmark(ctx, s.Port, l, c.args, benchTimeout)
+					if err != nil {
+						return fmt.Errorf("%s: %w", s.Name, err)
+					}
+					logf("commands %s round %d %s: %s %.0f", l, round, s.Name, c.name, rates[0].RPS)
+					if s == g {
+						res.Gocache = append(res.Gocache, rates[0].RPS)
+					} else {
+						res.Redis = append(res.Redis, rates[0].RPS)
+					}
+				}
+			}
+			r.results = append(r.results, res)
+		}
+	}
+	return nil
 }
 
 // compare runs the same redis-benchmark load on both servers, rounds

@@ -25,14 +25,25 @@ var keyDel = difftest.Op{Name: "del", Weight: 2, Args: func(g *difftest.Gen) []s
 // with random sequences of the commands it teaches.
 func TestChapterProgramsSameAsRedis(t *testing.T) {
 	redisAddr := servertest.StartRedis(t)
+	// Each program has the families of the one it stacks on, and its own.
+	ch08 := concat(difftest.ListOps, difftest.BlockingOps, difftest.HashOps, difftest.SetOps,
+		difftest.ZSetOps, difftest.ZSetAlgebraOps, difftest.GeoOps, []difftest.Op{keyDel})
+	ch09 := concat(ch08, difftest.BitOps, difftest.HLLOps)
+	ch10 := concat(ch09, difftest.MultiOps)
 	chapters := []struct {
 		pkg  string
 		rows []difftest.Op
 	}{
 		{"github.com/gocache/gocache/chapters/06-lists", concat(difftest.ListOps, listBlocking, []difftest.Op{keyDel})},
 		{"github.com/gocache/gocache/chapters/07-hashes-sets", concat(difftest.ListOps, listBlocking, difftest.HashOps, difftest.SetOps, []difftest.Op{keyDel})},
-		{"github.com/gocache/gocache/chapters/08-sorted-sets", concat(difftest.ListOps, difftest.BlockingOps, difftest.HashOps, difftest.SetOps,
-			difftest.ZSetOps, difftest.ZSetAlgebraOps, []difftest.Op{keyDel})},
+		{"github.com/gocache/gocache/chapters/08-sorted-sets", ch08},
+		{"github.com/gocache/gocache/chapters/09-compact", ch09},
+		{"github.com/gocache/gocache/chapters/10-transactions-pubsub", ch10},
+		{"github.com/gocache/gocache/chapters/11-eviction", ch10}, // maxmemory is 0: nothing is evicted
+		// Chapter 14 stacks on chapter 12's server, whose types are
+		// chapter 08's. Last, since its CONFIG SETs of the stream node
+		// limits stay in redis-server.
+		{"github.com/gocache/gocache/chapters/14-streams", concat(ch08, difftest.StreamOps)},
 	}
 	for _, ch := range chapters {
 		t.Run(ch.pkg[len("github.com/gocache/gocache/chapters/"):], func(t *testing.T) {

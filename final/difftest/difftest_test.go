@@ -19,9 +19,9 @@ import (
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/chapters/11-eviction/db"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/difftest"
-	"github.com/gocache/gocache/final/stream"
 )
 
 // setup registers every command under test the way final/main.go does

@@ -9,7 +9,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/resp"
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/06-lists/cmdarg"
-	"github.com/gocache/gocache/final/geohash"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/geohash"
 )
 
 // RegisterGeo adds the GEO commands (Redis 7.0's geo.c) to s: positions

@@ -37,7 +37,7 @@ func (dc *Commands) dump(c *server.Client) {
 		c.W.Null()
 		return
 	}
-	v, err := FromEntry(e)
+	v, err := dc.types.Value(e)
 	if err != nil {
 		c.Error("ERR DUMP is not supported for a value of type " + db.TypeName(e))
 		return

@@ -1,7 +1,8 @@
 // Package rdbvalue maps the server's values to the RDB codec's
 // (chapter 12's package rdb) and back: the one adapter DUMP, RESTORE and
 // the RDB files use. Every type has an RDB form: strings, lists, hashes,
-// sets, sorted sets and streams.
+// sets and sorted sets here, and the kinds later chapters add through
+// Types.More (chapter 14's streams).
 package rdbvalue
 
 import (
@@ -15,7 +16,6 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
-	"github.com/gocache/gocache/final/stream"
 )
 
 // Types are the data-type packages whose settings (list-max-listpack-size,
@@ -27,6 +27,21 @@ type Types struct {
 	Hashes *hash.Commands
 	Sets   *set.Commands
 	ZSets  *zset.Commands
+	// More are the kinds of value of the chapters after this one, each
+	// converting its own values; the first that knows a value wins.
+	More []Kind
+}
+
+// A Kind converts one type of value the data-type chapters before RDB do
+// not have: chapter 14's streams (stream.RDBKind) is one. Keeping the
+// conversion with the type keeps chapter 12 free of the chapters after
+// it.
+type Kind interface {
+	// ToRDB is v's RDB form; ok is false when v is not of this kind.
+	ToRDB(v any) (rv rdb.Value, ok bool)
+	// FromRDB builds the server's value from v; ok is false when v is
+	// not of this kind.
+	FromRDB(v rdb.Value) (built any, ok bool, err error)
 }
 
 // ErrNoRDBForm is the error for a value the RDB codec cannot hold.
@@ -42,10 +57,10 @@ func (t Types) Options() rdb.Options {
 	return o
 }
 
-// FromEntry is e's value as an rdb.Value. A string aliases e's storage
+// Value is e's value as an rdb.Value. A string aliases e's storage
 // (encode it before the keyspace changes); elements are copied, since
 // iterators may format integers into one reused buffer.
-func FromEntry(e *keyspace.Entry) (rdb.Value, error) {
+func (t Types) Value(e *keyspace.Entry) (rdb.Value, error) {
 	if b, ok := e.Bytes(); ok {
 		return rdb.String(b), nil
 	}
@@ -69,8 +84,11 @@ func FromEntry(e *keyspace.Entry) (rdb.Value, error) {
 			return true
 		})
 		return out, nil
-	case *stream.Stream:
-		return v.ToRDB(), nil
+	}
+	for _, k := range t.More {
+		if rv, ok := k.ToRDB(e.Value); ok {
+			return rv, nil
+		}
 	}
 	return nil, fmt.Errorf("%w: %T", ErrNoRDBForm, e.Value)
 }
@@ -126,14 +144,13 @@ func (t Types) Build(v rdb.Value) (any, error) {
 			}
 		}
 		return z, nil
-	case rdb.Stream:
-		return stream.FromRDB(v)
 	default:
+		for _, k := range t.More {
+			if built, ok, err := k.FromRDB(v); ok {
+				return built, err
+			}
+		}
 		return nil, fmt.Errorf("%w: %T", ErrNoRDBForm, v)
 	}
 	return nil, errors.New("empty value")
 }
-
-// Value is FromEntry as a method, so that Types is what chapter 12's
-// save package needs (save.Types) to write and load every type.
-func (t Types) Value(e *keyspace.Entry) (rdb.Value, error) { return FromEntry(e) }

@@ -10,7 +10,7 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/block/blocktest"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
 	"github.com/gocache/gocache/chapters/11-eviction/db"
-	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 )
 
 // blockingLayers are what the blocking stream reads are tested with:

@@ -10,7 +10,7 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/block"
 	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
-	"github.com/gocache/gocache/final/stream"
+	"github.com/gocache/gocache/chapters/14-streams/stream"
 )
 
 type env struct {

@@ -113,5 +113,31 @@ func FromRDB(v rdb.Stream) (*Stream, error) {
 	return s, nil
 }
 
+// RDBKind converts streams for chapter 12's RDB files, DUMP and RESTORE:
+// it is the rdbvalue.Kind a server with streams adds to its types.
+type RDBKind struct{}
+
+// ToRDB is v's RDB form when v is a stream.
+func (RDBKind) ToRDB(v any) (rdb.Value, bool) {
+	s, ok := v.(*Stream)
+	if !ok {
+		return nil, false
+	}
+	return s.ToRDB(), true
+}
+
+// FromRDB builds a stream from v when v is one.
+func (RDBKind) FromRDB(v rdb.Value) (any, bool, error) {
+	rs, ok := v.(rdb.Stream)
+	if !ok {
+		return nil, false, nil
+	}
+	s, err := FromRDB(rs)
+	if err != nil {
+		return nil, true, err
+	}
+	return s, true, nil
+}
+
 func toRDBID(id ID) rdb.StreamID   { return rdb.StreamID{Ms: id.Ms, Seq: id.Seq} }
 func fromRDBID(id rdb.StreamID) ID { return ID{Ms: id.Ms, Seq: id.Seq} }
