@@ -339,7 +339,9 @@ func TestTwemproxyShardDown(t *testing.T) {
 	// hash to the live shards (a miss, then writable).
 	k := dead[0]
 	eventually(t, 10*time.Second, func() bool { return ca.Set(ctx, k, "again", 0).Err() == nil },
-		func() string { return fmt.Sprintf("SET %s through the cache pool: %v", k, ca.Set(ctx, k, "again", 0).Err()) })
+		func() string {
+			return fmt.Sprintf("SET %s through the cache pool: %v", k, ca.Set(ctx, k, "again", 0).Err())
+		})
 	if v, err := ca.Get(ctx, k).Result(); v != "again" || err != nil {
 		t.Errorf("GET %s after the ejection: %q %v", k, v, err)
 	}
