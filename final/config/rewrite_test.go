@@ -48,9 +48,9 @@ func TestRewriteKeepsTheFileAndAppendsOnlyWhatChanged(t *testing.T) {
 	dir, _ := filepath.Abs(".")
 	tests := []struct {
 		name, file, edit string
-		sets       map[string]string
-		extra      map[string]Rewriter
-		want       string
+		sets             map[string]string
+		extra            map[string]Rewriter
+		want             string
 	}{
 		{"nothing changed: dir, save and the percentiles are always written",
 			"# c\nport 7000\n", "", nil, nil,
