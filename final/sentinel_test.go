@@ -1,16 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
 // gocache monitored by real Redis Sentinels. The sentinels find each
@@ -134,4 +139,211 @@ func TestSentinelsDiscoverEachOtherThroughGocache(t *testing.T) {
 	if errs, _ := gc.Info(ctx, "errorstats").Result(); strings.Contains(errs, "errorstat_") {
 		t.Errorf("gocache answered a sentinel with an error:\n%s", errs)
 	}
+}
+
+// replicationMissing says what gocache at addr lacks for a failover
+// (REPLICAOF, WAIT, INFO's role and replicas), "" when it has it all.
+func replicationMissing(t *testing.T, addr string) string {
+	c := servertest.Dial(t, addr)
+	var missing []string
+	if got := c.Do("REPLICAOF", "NO", "ONE"); got != "+OK\r\n" {
+		missing = append(missing, "REPLICAOF ("+strings.TrimSpace(got)+")")
+	}
+	if got := c.Do("WAIT", "0", "0"); got != ":0\r\n" {
+		missing = append(missing, "WAIT ("+strings.TrimSpace(got)+")")
+	}
+	if got := c.Do("ROLE"); !strings.Contains(got, "master") {
+		missing = append(missing, "ROLE ("+strings.TrimSpace(got)+")")
+	}
+	return strings.Join(missing, ", ")
+}
+
+// infoField is one "name:value" of an INFO reply, "" when absent.
+func infoField(info, name string) string {
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// gocacheNode is a gocache process of the failover test, restartable on
+// its port with its own configuration file (which Sentinel's CONFIG
+// REWRITE changes).
+type gocacheNode struct {
+	e          *engine
+	addr, conf string
+	dir        string
+}
+
+func startNode(t *testing.T, addr, dir string, extra ...string) *gocacheNode {
+	n := &gocacheNode{addr: addr, dir: dir, conf: filepath.Join(dir, "gocache.conf")}
+	if _, err := os.Stat(n.conf); err != nil {
+		_, port, _ := net.SplitHostPort(addr)
+		if err := os.WriteFile(n.conf, []byte("# a node of the failover test\nport "+port+"\nbind 127.0.0.1\nsave \"\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.e = startEngine(t, dir, binary(t), append([]string{n.conf, "--dir", dir}, extra...)...)
+	n.e.waitListening(t, addr, 20*time.Second)
+	servertest.WaitPing(t, addr, 20*time.Second)
+	return n
+}
+
+// info is the node's INFO replication, "" while it does not answer.
+func (n *gocacheNode) info(t *testing.T) string {
+	c := redis.NewClient(&redis.Options{Addr: n.addr, Protocol: 2, DisableIdentity: true, MaxRetries: -1,
+		DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+	defer c.Close()
+	info, _ := c.Info(context.Background(), "replication").Result()
+	return info
+}
+
+// The failover: one gocache primary and two replicas under three
+// sentinels; the primary is killed with kill -9; the sentinels promote a
+// replica, point the other at it, and turn the old primary, restarted,
+// into a replica. A go-redis failover client writes all along, each
+// write confirmed by WAIT 1; every confirmed write is on the new primary.
+func TestSentinelFailoverKeepsConfirmedWrites(t *testing.T) {
+	enginePath(t, "redis-sentinel", "redis-sentinel")
+	probe := startProc(t, "--save", "")
+	if missing := replicationMissing(t, probe.Addr); missing != "" {
+		t.Skipf("the failover test needs replication, and gocache lacks: %s", missing)
+	}
+	probe.Kill()
+
+	addrs := []string{freeAddr(t), freeAddr(t), freeAddr(t)}
+	var nodes []*gocacheNode
+	for i, addr := range addrs {
+		nodes = append(nodes, startNode(t, addr, t.TempDir()))
+		if i > 0 {
+			host, port, _ := net.SplitHostPort(addrs[0])
+			if got := servertest.Dial(t, addr).Do("REPLICAOF", host, port); got != "+OK\r\n" {
+				t.Fatalf("REPLICAOF %s: %q", addrs[0], got)
+			}
+		}
+	}
+	eventually(t, 20*time.Second, func() bool {
+		return infoField(nodes[0].info(t), "connected_slaves") == "2" &&
+			infoField(nodes[1].info(t), "master_link_status") == "up" &&
+			infoField(nodes[2].info(t), "master_link_status") == "up"
+	}, func() string { return "the replicas did not connect: " + nodes[0].info(t) })
+
+	sentinels := startSentinels(t, 3, addrs[0])
+	ctx := ctxFor(t, 2*time.Minute)
+	for _, s := range sentinels {
+		sc := s.client(t)
+		eventually(t, 20*time.Second, func() bool {
+			r, _ := sc.Replicas(ctx, sentinelMaster).Result()
+			o, _ := sc.Sentinels(ctx, sentinelMaster).Result()
+			return len(r) == 2 && len(o) == 2
+		}, func() string {
+			r, err := sc.Replicas(ctx, sentinelMaster).Result()
+			return fmt.Sprintf("sentinel %s knows the replicas %v (%v)", s.addr, r, err)
+		})
+	}
+
+	// The writer: SET, then WAIT 1 for one replica's acknowledgement.
+	var sentinelAddrs []string
+	for _, s := range sentinels {
+		sentinelAddrs = append(sentinelAddrs, s.addr)
+	}
+	fc := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: sentinelMaster, SentinelAddrs: sentinelAddrs,
+		Protocol: 2, DisableIdentity: true, MaxRetries: -1,
+		DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second})
+	defer fc.Close()
+	var (
+		mu        sync.Mutex
+		confirmed = map[string]string{}
+		after     int // confirmed after the switch
+		switched  atomic.Bool
+	)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(2 * time.Millisecond) // a steady stream, not a flood
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			k, v := "w:"+strconv.Itoa(i), strconv.Itoa(i)
+			if fc.Set(ctx, k, v, 0).Err() != nil {
+				time.Sleep(50 * time.Millisecond) // the primary is gone: try again soon, bounded by stop
+				continue
+			}
+			if n, err := fc.Do(ctx, "WAIT", 1, 1000).Int(); err == nil && n >= 1 {
+				mu.Lock()
+				confirmed[k] = v
+				if switched.Load() {
+					after++
+				}
+				mu.Unlock()
+			}
+		}
+	}()
+	count := func() (int, int) { mu.Lock(); defer mu.Unlock(); return len(confirmed), after }
+	eventually(t, 20*time.Second, func() bool { n, _ := count(); return n >= 20 },
+		func() string {
+			n, _ := count()
+			return fmt.Sprintf("%d writes confirmed by WAIT before the failover", n)
+		})
+
+	nodes[0].e.kill() // kill -9
+	sc := sentinels[0].client(t)
+	var primary string
+	eventually(t, 30*time.Second, func() bool {
+		addr, err := sc.GetMasterAddrByName(ctx, sentinelMaster).Result()
+		if err == nil {
+			primary = net.JoinHostPort(addr[0], addr[1])
+		}
+		return primary == addrs[1] || primary == addrs[2]
+	}, func() string { return "the sentinels still name " + primary })
+	switched.Store(true)
+	var promoted, other *gocacheNode
+	if primary == addrs[1] {
+		promoted, other = nodes[1], nodes[2]
+	} else {
+		promoted, other = nodes[2], nodes[1]
+	}
+	_, newPort, _ := net.SplitHostPort(primary)
+	eventually(t, 20*time.Second, func() bool {
+		return infoField(promoted.info(t), "role") == "master" &&
+			infoField(other.info(t), "master_port") == newPort && infoField(other.info(t), "master_link_status") == "up"
+	}, func() string { return "promoted:\n" + promoted.info(t) + "\nother:\n" + other.info(t) })
+
+	// The old primary comes back and is told to follow the new one.
+	old := startNode(t, addrs[0], nodes[0].dir)
+	eventually(t, 40*time.Second, func() bool {
+		info := old.info(t)
+		return infoField(info, "role") == "slave" && infoField(info, "master_port") == newPort && infoField(info, "master_link_status") == "up"
+	}, func() string { return "the old primary:\n" + old.info(t) })
+
+	// Writes went on through the failover client, confirmed by the
+	// replicas of the new primary.
+	eventually(t, 20*time.Second, func() bool { _, a := count(); return a >= 10 },
+		func() string { _, a := count(); return fmt.Sprintf("%d writes confirmed after the failover", a) })
+	close(stop)
+	<-done
+	pc := redis.NewClient(&redis.Options{Addr: primary, Protocol: 2, DisableIdentity: true, MaxRetries: -1})
+	defer pc.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	lost := 0
+	for k, v := range confirmed {
+		if got, err := pc.Get(ctx, k).Result(); got != v {
+			lost++
+			if lost <= 5 {
+				t.Errorf("confirmed write %s=%s is %q (%v) on the new primary", k, v, got, err)
+			}
+		}
+	}
+	if lost > 0 {
+		t.Errorf("%d of %d confirmed writes lost", lost, len(confirmed))
+	}
+	t.Logf("%d writes confirmed by WAIT, %d of them after the failover; the new primary is %s", len(confirmed), after, primary)
 }
