@@ -34,25 +34,25 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/sortcmd"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/notify"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/pubsub"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/tracking"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
+	"github.com/gocache/gocache/chapters/12-rdb/rdbvalue"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 	"github.com/gocache/gocache/final/admin"
 	"github.com/gocache/gocache/final/config"
-	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/latency"
-	"github.com/gocache/gocache/final/notify"
-	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/slowlog"
-	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/standalone"
 	"github.com/gocache/gocache/final/stream"
-	"github.com/gocache/gocache/final/tracking"
 )
 
 // fullVersion names gocache's version and the Redis it answers like.
@@ -110,24 +110,24 @@ func run(path string, ctx *cli.Context) error {
 	ca := cache.Register(s, databases(cfg)...) // chapter 03: the keyspace, strings, expiry
 	cfg.Register(s)                            // CONFIG GET/SET: every option
 	adm := admin.Register(s, cfg)              // CLIENT, INFO, MONITOR, SHUTDOWN; admission, pause, output limits
-	keys := db.Register(s, ca)                 // the rest of the key and string commands
+	keys := db.Register(s, ca)                 // chapter 11: the rest of the key and string commands
 	lists := list.Register(s, ca)              // chapter 06: lists (07: hashes, sets; 08: sorted sets)
 	zsets := zset.Register(s, ca)              // chapter 08: sorted sets
 	zsets.RegisterGeo(s)                       // GEOADD, GEOSEARCH ...: positions in sorted sets
 	bitcmd.Register(s, ca)                     // chapter 09: bitmaps, on strings
 	hllcmd.Register(s, ca)                     // chapter 09: HyperLogLog, on strings
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zsets}
-	rdbvalue.Register(s, keys, types)                                     // DUMP and RESTORE, in chapter 12's RDB format
-	sortcmd.Register(s, ca, lists)                                        // SORT and SORT_RO
+	rdbvalue.Register(s, keys, types)                                     // chapter 12: DUMP and RESTORE, in its RDB format
+	sortcmd.Register(s, ca, lists)                                        // chapter 08: SORT and SORT_RO
 	ev := evict.New(s, ca, cfg)                                           // maxmemory: evict, or refuse writes with -OOM
 	multi.Register(s, ca)                                                 // MULTI/EXEC and WATCH
 	ps := pubsub.Register(s)                                              // SUBSCRIBE, PUBLISH and subscribed mode
-	ev.Evicted = followNotify(cfg, notify.Register(s, ca, ps)).KeyEvicted // keyspace notifications, on Pub/Sub
+	ev.Evicted = followNotify(cfg, notify.Register(s, ca, ps)).KeyEvicted // chapter 10: keyspace notifications, on Pub/Sub
 	ps.Limit = pubsub.Limit{}                                             // admin enforces client-output-buffer-limit for every class
 	blk := block.Register(s, ca, lists)                                   // BLPOP and friends, woken by writes
 	zsets.BlockIn(blk)                                                    // BZPOPMIN, BZPOPMAX and BZMPOP wait there too
 	stream.Register(s, ca).BlockIn(blk)                                   // streams, whose XREAD and XREADGROUP block there
-	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))        // CLIENT TRACKING: client-side caching
+	adm.UseTracking(followTracking(cfg, tracking.Register(s, ca)))        // chapter 10: CLIENT TRACKING, client-side caching
 	followIntrospection(cfg, slowlog.Register(s), latency.Register(s))    // SLOWLOG, LATENCY
 	standalone.Register(s)                                                // CLUSTER, READONLY, MODULE: no cluster, no modules
 	scr := scripting.Register(s, scriptingConfig(cfg))                    // chapter 15: EVAL, FCALL, SCRIPT, FUNCTION

@@ -13,7 +13,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
-// Client-side caching (final/tracking) is checked as a conversation
+// Client-side caching (chapter 10's tracking) is checked as a conversation
 // between several connections: each line is one connection's command,
 // and what every connection receives because of it (the reply, then the
 // invalidation messages pushed to it) is written down. gocache must write

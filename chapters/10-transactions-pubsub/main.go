@@ -1,6 +1,7 @@
 // Command 10-transactions-pubsub is chapter 10's server: chapter 09's
 // (the persistent cache with bitmaps and HyperLogLog) plus transactions
-// (MULTI, EXEC, DISCARD, WATCH), publish/subscribe and MONITOR.
+// (MULTI, EXEC, DISCARD, WATCH), publish/subscribe, MONITOR, keyspace
+// notifications and client-side caching (CLIENT TRACKING).
 //
 //	go run ./chapters/10-transactions-pubsub --port 6380
 package main
@@ -37,11 +38,11 @@ func main() {
 }
 
 // setup is the previous chapter's server (the cache, the types of
-// chapters 06 to 09, the AOF and its rewrite) with this chapter's three
+// chapters 06 to 09, the AOF and its rewrite) with this chapter's
 // layers (chapter10.Register) added before persistence, which must come
 // last: loading the AOF replays commands, MULTI and EXEC among them.
 func setup(s *server.Server, ctx *cli.Context) error {
 	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
-	chapter10.Register(s, ca) // chapter 09's server, then MULTI, Pub/Sub, MONITOR
+	chapter10.Register(s, ca) // chapter 09's server, then MULTI, Pub/Sub, MONITOR, notifications, tracking
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

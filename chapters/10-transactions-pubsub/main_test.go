@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,4 +59,51 @@ func TestTransactionSurvivesRestart(t *testing.T) {
 			t.Errorf("%v after restart = %q, want %q", tc.cmd, got, tc.want)
 		}
 	}
+}
+
+// TestTrackingAndNotificationsLikeRedis: what the sessions of the README
+// cannot show, on the program and on redis-server 7, byte for byte: a
+// RESP2 client's invalidations redirected to the connection whose CLIENT
+// ID it names, the errors of a redirect to nobody, and the expired event,
+// which no command announces (the keyspace's expiry does).
+func TestTrackingAndNotificationsLikeRedis(t *testing.T) {
+	bin := servertest.Build(t, ".")
+	p := servertest.StartProcess(t, t.TempDir(), bin)
+	p.WaitReady(t, 20*time.Second)
+	got := trackingScript(t, p.Addr)
+	want := trackingScript(t, servertest.StartRedis(t))
+	for i := range want {
+		if i >= len(got) || got[i] != want[i] {
+			t.Fatalf("step %d: gocache %q, redis %q", i, got, want)
+		}
+	}
+}
+
+// trackingScript runs the conversation on the server at addr and returns
+// every reply and message, in order.
+func trackingScript(t *testing.T, addr string) []string {
+	var out []string
+	inv := servertest.Dial(t, addr)
+	id := strings.TrimSuffix(strings.TrimPrefix(inv.Do("CLIENT", "ID"), ":"), "\r\n")
+	out = append(out, inv.Do("SUBSCRIBE", "__redis__:invalidate"))
+	c, w := servertest.Dial(t, addr), servertest.Dial(t, addr)
+	out = append(out,
+		c.Do("CLIENT", "TRACKING", "on", "REDIRECT", id),
+		strconv.FormatBool(c.Do("CLIENT", "GETREDIR") == ":"+id+"\r\n"), // the ids differ; the echo does not
+		c.Do("GET", "k"),
+		w.Do("SET", "k", "v"),
+		inv.ReadRaw(), // the invalidation of k
+		c.Do("CLIENT", "TRACKING", "on", "REDIRECT", "999999"),
+		c.Do("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "ab"),
+		c.Do("CLIENT", "CACHING", "yes"),
+		w.Do("CONFIG", "SET", "notify-keyspace-events", "Ex"),
+	)
+	ev := servertest.Dial(t, addr)
+	out = append(out,
+		ev.Do("SUBSCRIBE", "__keyevent@0__:expired"),
+		w.Do("SET", "gone", "x", "PX", "1"),
+		ev.ReadRaw(), // the active expiry's event, within 10 s
+		w.Do("CONFIG", "SET", "notify-keyspace-events", ""),
+	)
+	return out
 }

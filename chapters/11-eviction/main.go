@@ -1,7 +1,8 @@
 // Command 11-eviction is chapter 11's server: chapter 10's (the cache with
 // bitmaps and HyperLogLog, the AOF and its rewrite, transactions,
-// pub/sub, MONITOR) kept under
-// maxmemory by one of Redis's eight eviction policies.
+// pub/sub, MONITOR, keyspace notifications, client-side caching) kept
+// under maxmemory by one of Redis's eight eviction policies, with the
+// rest of the key and string commands (package db).
 //
 //	go run ./chapters/11-eviction --port 6380 --maxmemory 100mb --maxmemory-policy allkeys-lru
 package main
@@ -19,6 +20,7 @@ import (
 	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
 	"github.com/gocache/gocache/chapters/06-lists/typecmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/chapter10"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
 )
 
@@ -46,11 +48,13 @@ func main() {
 // a DEL and WATCH sees the key change.
 func setup(s *server.Server, ctx *cli.Context) error {
 	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
-	chapter10.Register(s, ca) // chapter 10's server
+	ch10 := chapter10.Register(s, ca) // chapter 10's server
+	db.Register(s, ca)                // the rest of the key and string commands: TYPE, RENAME, COPY, OBJECT ...
 	params := evict.NewParams(s)
 	if err := params.FromFlags(ctx); err != nil {
 		return err
 	}
-	evict.New(s, ca, params) // maxmemory: evict, or refuse writes with -OOM
+	ev := evict.New(s, ca, params)      // maxmemory: evict, or refuse writes with -OOM
+	ev.Evicted = ch10.Notify.KeyEvicted // the evicted event of keyspace notifications
 	return rewrite.Persist(s, ctx, ca, typecmd.AppendRewrite)
 }

@@ -3,7 +3,8 @@
 // the save points write it by themselves, it is loaded at start when
 // appendonly is no, and the AOF rewrite writes its base in RDB
 // (aof-use-rdb-preamble yes). The data types come from the chapters that
-// teach them.
+// teach them, DUMP and RESTORE from this one, over chapter 11's key
+// commands.
 //
 //	go run ./chapters/12-rdb --port 6380
 //
@@ -33,9 +34,10 @@ import (
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
+	"github.com/gocache/gocache/chapters/12-rdb/rdbvalue"
 	"github.com/gocache/gocache/chapters/12-rdb/save"
-	"github.com/gocache/gocache/final/rdbvalue"
 	"github.com/gocache/gocache/final/stream"
 )
 
@@ -75,6 +77,7 @@ func setup(s *server.Server, ctx *cli.Context) error {
 	lists := list.Register(s, ca)
 	types := rdbvalue.Types{Lists: lists, Hashes: hash.Register(s, ca), Sets: set.Register(s, ca), ZSets: zset.Register(s, ca)}
 	stream.Register(s, ca)
+	rdbvalue.Register(s, db.Register(s, ca), types) // DUMP and RESTORE: one value in the RDB format
 	pcfg, err := persistence.FromFlags(ctx)
 	if err != nil {
 		return err

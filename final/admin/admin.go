@@ -46,7 +46,7 @@ type pubsubCounts interface {
 }
 
 // Tracking is client-side caching as CLIENT and INFO see it
-// (final/tracking): its CLIENT subcommands, what CLIENT LIST shows of a
+// (chapter 10's tracking): its CLIENT subcommands, what CLIENT LIST shows of a
 // client, and INFO's counts.
 type Tracking interface {
 	Subcommands() []*server.Command

@@ -2,7 +2,7 @@ package config
 
 import (
 	"errors"
-	"github.com/gocache/gocache/final/notify"
+	"github.com/gocache/gocache/chapters/10-transactions-pubsub/notify"
 	"math"
 	"strconv"
 	"strings"

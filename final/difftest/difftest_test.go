@@ -13,14 +13,14 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/list"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/sortcmd"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
-	"github.com/gocache/gocache/final/db"
 	"github.com/gocache/gocache/final/difftest"
-	"github.com/gocache/gocache/final/sortcmd"
 	"github.com/gocache/gocache/final/stream"
 )
 

@@ -9,7 +9,7 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/block"
 	"github.com/gocache/gocache/chapters/06-lists/block/blocktest"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/final/stream"
 )
 

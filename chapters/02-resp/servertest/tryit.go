@@ -328,7 +328,7 @@ func openTerminal(t *testing.T, bin, port string) *terminal {
 		t.Fatal(err)
 	}
 	term := &terminal{
-		cmd:   exec.Command(bin, "-h", "127.0.0.1", "-p", port, "--no-raw"),
+		cmd:   exec.Command(bin, "-h", "127.0.0.1", "-p", port, "--no-raw", "--show-pushes", "yes"),
 		lines: make(chan string, 1024),
 		done:  make(chan struct{}),
 	}

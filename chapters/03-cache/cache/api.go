@@ -53,7 +53,7 @@ func (ca *Cache) typeName(e *keyspace.Entry) string {
 	return "string"
 }
 
-// Del is DEL's handler. UNLINK (final/db) is the same command here: Go's
+// Del is DEL's handler. UNLINK (chapter 11's db) is the same command here: Go's
 // collector already frees memory in the background, and the AOF gets the
 // command as sent either way.
 func (ca *Cache) Del(c *server.Client) { ca.del(c) }

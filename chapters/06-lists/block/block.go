@@ -113,6 +113,10 @@ func Register(s *server.Server, ca *cache.Cache, lc *list.Commands) *Block {
 	return b
 }
 
+// Lists are the list commands b pops from: the layer that made the
+// lists, for the later layers that make lists too (SORT ... STORE).
+func (b *Block) Lists() *list.Commands { return b.lists }
+
 // Add makes clients able to wait for values of kind k, with cmds, the
 // blocking commands that wait for them.
 func (b *Block) Add(k Kind, cmds ...*server.Command) {

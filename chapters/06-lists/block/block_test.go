@@ -16,7 +16,7 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/06-lists/block"
 	"github.com/gocache/gocache/chapters/06-lists/list"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
 func TestTimeoutRepliesNullAfterTheTimeout(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/block/blocktest"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
 	"github.com/gocache/gocache/chapters/10-transactions-pubsub/multi"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
 // layers are what these tests add to lists and blocking: sorted sets and

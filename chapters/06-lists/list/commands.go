@@ -481,7 +481,7 @@ func (lc *Commands) lmpop(c *server.Client) {
 	c.W.NullArray()
 }
 
-// Copy is a deep copy for COPY (final/db's Value contract).
+// Copy is a deep copy for COPY (chapter 11's db.Value contract).
 func (l *List) Copy() any { return l.Clone() }
 
 // AppendRewrite appends the commands that recreate the list under key for

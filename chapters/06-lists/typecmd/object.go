@@ -13,8 +13,9 @@ type Encoded interface {
 
 // ObjectEncoding is OBJECT ENCODING key for the course's programs, which
 // show how lists, hashes, sets and sorted sets are stored: a container
-// command with that one subcommand. The final server's OBJECT (package
-// db) has the others and also names the encodings of strings.
+// command with that one subcommand. Chapter 11's OBJECT (package db)
+// replaces it: it has the other subcommands and also names the encodings
+// of strings.
 func ObjectEncoding(ks Keyspace) *server.Command {
 	sub := server.Table{}
 	sub.Add(&server.Command{Name: "encoding", Arity: 3, Flags: server.ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,

@@ -373,7 +373,7 @@ func (hc *Commands) hscan(c *server.Client) {
 	})
 }
 
-// Copy is a deep copy for COPY (final/db's Value contract).
+// Copy is a deep copy for COPY (chapter 11's db.Value contract).
 func (h *Hash) Copy() any { return h.Clone() }
 
 // AppendRewrite appends the commands that recreate the hash under key for

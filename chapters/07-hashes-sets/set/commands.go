@@ -446,7 +446,7 @@ func (sc *Commands) sscan(c *server.Client) {
 	})
 }
 
-// Copy is a deep copy for COPY (final/db's Value contract).
+// Copy is a deep copy for COPY (chapter 11's db.Value contract).
 func (s *Set) Copy() any { return s.Clone() }
 
 // AppendRewrite appends the commands that recreate the set under key for

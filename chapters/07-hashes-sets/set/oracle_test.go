@@ -9,10 +9,10 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/06-lists/typetest"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
-// The type is a value final/db can TYPE, OBJECT ENCODING and COPY.
+// The type is a value chapter 11's db can TYPE, OBJECT ENCODING and COPY.
 var _ db.Value = (*set.Set)(nil)
 
 // start runs gocache with the string commands and the set commands and

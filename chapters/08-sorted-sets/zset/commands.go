@@ -677,7 +677,7 @@ func (zc *Commands) zscan(c *server.Client) {
 // resp.AppendDouble writes a double reply.
 func FormatScore(b []byte, s float64) []byte { return resp.AppendDouble(b, s) }
 
-// Copy is a deep copy for COPY (final/db's Value contract).
+// Copy is a deep copy for COPY (chapter 11's db.Value contract).
 func (z *ZSet) Copy() any { return z.Clone() }
 
 // AppendRewrite appends the commands that recreate the sorted set under

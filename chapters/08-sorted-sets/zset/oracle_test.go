@@ -11,10 +11,10 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/typetest"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
-// The type is a value final/db can TYPE, OBJECT ENCODING and COPY.
+// The type is a value chapter 11's db can TYPE, OBJECT ENCODING and COPY.
 var _ db.Value = (*zset.ZSet)(nil)
 
 // start runs gocache with the string commands and the set and sorted set commands and

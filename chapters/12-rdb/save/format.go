@@ -10,7 +10,7 @@ import (
 )
 
 // Types converts the values that are not strings: the server's lists,
-// hashes, sets and sorted sets (final/rdbvalue.Types), whose settings
+// hashes, sets and sorted sets (rdbvalue.Types), whose settings
 // also decide how a value is laid out. A server of strings alone passes
 // nil.
 type Types interface {

@@ -5,7 +5,8 @@
 // LRU clock of the last access. Each subcommand refuses the kind of data
 // the policy in force does not keep, with Redis's words.
 //
-// The final server's OBJECT (final/db) has these two subcommands and more.
+// The server's OBJECT (package db, in this chapter) has these two
+// subcommands and ENCODING, REFCOUNT and HELP.
 package object
 
 import (

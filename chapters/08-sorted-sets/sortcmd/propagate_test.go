@@ -8,7 +8,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/06-lists/list"
-	"github.com/gocache/gocache/final/sortcmd"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/sortcmd"
 )
 
 // SORT ... STORE reaches the AOF as sent, as redis-server 7.0 writes it:

@@ -25,12 +25,18 @@ type Keys struct {
 
 // Register adds this package's commands to s, next to chapter 03's
 // (registered by cache.Register, whose databases ca holds), and makes
-// SCAN's TYPE filter know every type.
+// SCAN's TYPE filter know every type. Its OBJECT takes the place of
+// chapter 06's, which has ENCODING alone.
 func Register(s *server.Server, ca *cache.Cache) *Keys {
 	k := &Keys{Cache: ca, srv: s}
 	k.Policy = k.configPolicy
 	ca.TypeName = TypeName
 	s.Commands.Add(k.commands()...)
+	if s.Commands["object"] != nil {
+		s.Commands.Replace(k.objectCommand()) // chapter 06's OBJECT ENCODING, which this OBJECT extends
+	} else {
+		s.Commands.Add(k.objectCommand())
+	}
 	return k
 }
 
@@ -108,7 +114,6 @@ func (k *Keys) commands() []*server.Command {
 		server.NewCommand("swapdb", 3, w|fast, 0, 0, 0, "server", k.swapdb),
 		server.NewCommand("move", 3, w|fast, 1, 1, 1, "generic", k.move),
 		server.NewCommand("flushdb", -1, w, 0, 0, 0, "server", k.flushdb),
-		k.objectCommand(),
 	}
 }
 

@@ -109,13 +109,33 @@ type Notifier struct {
 }
 
 // Register makes s publish keyspace events through pub, for the keys of
-// ca's databases. Nothing is published until Classes says so.
+// ca's databases. Nothing is published until Classes says so: CONFIG SET
+// notify-keyspace-events, unless a shell with its own configuration
+// registry owns that option already and sets Classes itself.
 func Register(s *server.Server, ca *cache.Cache, pub Publisher) *Notifier {
 	n := &Notifier{srv: s, ca: ca, pub: pub}
 	s.ObserveCalls(n)
 	s.Follow(n)
 	ca.Observers.Add(n)
+	if s.Config.Lookup("notify-keyspace-events") == nil {
+		s.Config.Add(n.param())
+	}
 	return n
+}
+
+// param is notify-keyspace-events for CONFIG GET and SET.
+func (n *Notifier) param() *server.Param {
+	return &server.Param{
+		Name: "notify-keyspace-events",
+		Get:  func() string { return FormatClasses(n.Classes) },
+		Set: func(v string) error {
+			classes, err := ParseClasses(v)
+			if err == nil {
+				n.Classes = classes
+			}
+			return err
+		},
+	}
 }
 
 // KeyWriting notes the keys about to be written (keyspace.WriteObserver),

@@ -11,8 +11,8 @@ import (
 	"github.com/gocache/gocache/chapters/06-lists/typetest"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/hash"
 	"github.com/gocache/gocache/chapters/07-hashes-sets/set"
+	"github.com/gocache/gocache/chapters/08-sorted-sets/sortcmd"
 	"github.com/gocache/gocache/chapters/08-sorted-sets/zset"
-	"github.com/gocache/gocache/final/sortcmd"
 )
 
 func start(t *testing.T) *servertest.Pair {

@@ -14,8 +14,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/11-eviction/evict"
-	"github.com/gocache/gocache/final/db"
 )
 
 // scanAll runs one SCAN step and returns the next cursor and the keys.

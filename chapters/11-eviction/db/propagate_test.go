@@ -11,7 +11,7 @@ import (
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/09-compact/bitcmd"
 	"github.com/gocache/gocache/chapters/09-compact/hllcmd"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
 const clockStart = 1_700_000_000_000

@@ -3,7 +3,7 @@ package db_test
 import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
 // fakeList is the smallest value type that meets db.Value, so the tests

@@ -24,7 +24,9 @@
 package tracking
 
 import (
+	"errors"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gocache/gocache/chapters/02-resp/resp"
@@ -101,7 +103,30 @@ func Register(s *server.Server, ca *cache.Cache) *Tracker {
 	s.ObserveCalls(t)
 	ca.Observers.Add(t)
 	s.Loop.BeforeSleep(t.beforeSleep)
+	if s.Config.Lookup("tracking-table-max-keys") == nil {
+		s.Config.Add(t.param())
+	}
 	return t
+}
+
+// param is tracking-table-max-keys for CONFIG GET and SET, for a server
+// whose configuration registry does not own it already.
+func (t *Tracker) param() *server.Param {
+	return &server.Param{
+		Name: "tracking-table-max-keys",
+		Get:  func() string { return strconv.Itoa(t.MaxKeys) },
+		Set: func(v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			switch {
+			case err != nil:
+				return errors.New("argument couldn't be parsed into an integer")
+			case n < 0:
+				return errors.New("argument must be between 0 and 9223372036854775807 inclusive")
+			}
+			t.MaxKeys = int(n)
+			return nil
+		},
+	}
 }
 
 func (t *Tracker) get(c *server.Client) *state {

@@ -1,4 +1,4 @@
-// Package db is the final server's keyspace: sixteen databases (or as
+// Package db is the rest of the keyspace: sixteen databases (or as
 // many as --databases says) of chapter 03's keyspace, with every key,
 // string and database command of Redis 7.0 that chapter 03 leaves out
 // (SWAPDB, MOVE, COPY, RENAME, OBJECT, GETEX, SETRANGE, INCRBYFLOAT...),

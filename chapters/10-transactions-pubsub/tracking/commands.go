@@ -20,6 +20,20 @@ func (t *Tracker) Subcommands() []*server.Command {
 	}
 }
 
+// ClientCommand is a CLIENT command with these subcommands and CLIENT
+// ID, for a server that has no other CLIENT (a chapter's program: the
+// final server's admin side installs Subcommands in its own CLIENT).
+// CLIENT ID is there for REDIRECT, which names a connection by its id.
+func (t *Tracker) ClientCommand() *server.Command {
+	const conn = server.NoScript | server.Loading | server.Stale
+	sub := server.Table{}
+	sub.Add(t.Subcommands()...)
+	sub.Add(&server.Command{Name: "id", Arity: 2, Flags: conn, Run: func(c *server.Client) { c.W.Int(c.ID) }})
+	return &server.Command{Name: "client", Arity: -2, Group: "connection", Subcommands: sub, Run: func(c *server.Client) {
+		c.Error("ERR unknown subcommand '" + string(c.Args[1]) + "'. Try CLIENT HELP.")
+	}}
+}
+
 // options are CLIENT TRACKING's arguments after ON or OFF.
 type options struct {
 	redirect                     int64

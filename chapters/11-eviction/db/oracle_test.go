@@ -7,7 +7,7 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/02-resp/servertest"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
-	"github.com/gocache/gocache/final/db"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 )
 
 // start runs a server with chapter 03's commands, this package's, and

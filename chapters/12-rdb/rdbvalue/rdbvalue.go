@@ -1,4 +1,4 @@
-// Package rdbvalue maps the final server's values to the RDB codec's
+// Package rdbvalue maps the server's values to the RDB codec's
 // (chapter 12's package rdb) and back: the one adapter DUMP, RESTORE and
 // the RDB files use. Every type has an RDB form: strings, lists, hashes,
 // sets, sorted sets and streams.

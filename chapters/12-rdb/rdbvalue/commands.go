@@ -9,8 +9,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
+	"github.com/gocache/gocache/chapters/11-eviction/db"
 	"github.com/gocache/gocache/chapters/12-rdb/rdb"
-	"github.com/gocache/gocache/final/db"
 )
 
 // Commands are DUMP and RESTORE, closures over the keyspace.
