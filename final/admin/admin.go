@@ -128,8 +128,12 @@ func (a *Admin) UseTracking(t Tracking) {
 	a.srv.Commands.Lookup([]byte("client")).AddSubcommands(t.Subcommands()...)
 }
 
-// ResetStats clears errorstats on CONFIG RESETSTAT (server.StatsResetter).
-func (a *Admin) ResetStats() { a.errs = map[string]int64{} }
+// ResetStats clears errorstats and the instantaneous rates on CONFIG
+// RESETSTAT (server.StatsResetter).
+func (a *Admin) ResetStats() {
+	a.errs = map[string]int64{}
+	a.lastStats = statSample{}
+}
 
 // get returns c's admin state, nil when it has none.
 func (a *Admin) get(c *server.Client) *clientState {

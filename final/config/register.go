@@ -5,7 +5,8 @@ import (
 )
 
 // Register makes every option visible to CONFIG GET, and the mutable ones
-// changeable with CONFIG SET, through v (so OnChange hooks apply them).
+// changeable with CONFIG SET, through v (so OnChange hooks apply them);
+// and it adds CONFIG REWRITE, which writes them back to the file.
 // Layers that own an option at run time (the AOF's appendfsync, dir ...)
 // register their own server.Param afterwards, which replaces this one.
 func (v *Values) Register(s *server.Server) {
@@ -18,4 +19,6 @@ func (v *Values) Register(s *server.Server) {
 		}
 		s.Config.Add(p)
 	}
+	s.Commands.Lookup([]byte("config")).AddSubcommands(&server.Command{Name: "rewrite", Arity: 2,
+		Flags: server.Admin | server.NoScript | server.Loading | server.Stale, Run: v.configRewrite(s)})
 }

@@ -19,6 +19,8 @@ type Values struct {
 	byName map[string]*Option
 	vals   map[string]string
 	hooks  map[string][]func(v string) error
+	// rewriters replace an option's CONFIG REWRITE lines (SetRewriter).
+	rewriters map[string]Rewriter
 	// File is the absolute path of the configuration file, if any.
 	File string
 }

@@ -79,6 +79,7 @@ func Register(s *server.Server) *Monitor {
 	)
 	s.Commands.Add(&server.Command{Name: "latency", Arity: -2, Group: "server", Subcommands: sub})
 	s.ObserveCalls(m)
+	s.UseStats(m) // CONFIG RESETSTAT forgets the histograms
 	s.AddInfo("Latencystats", false, m.info)
 	return m
 }

@@ -131,8 +131,8 @@ func (s *Server) configSet(c *Client) {
 	c.OK()
 }
 
-// configResetStat clears the counters INFO reports, here and in the layer
-// that keeps its own (UseStats).
+// configResetStat clears the counters INFO reports, here and in the
+// layers that keep their own (UseStats).
 func (s *Server) configResetStat(c *Client) {
 	s.Stats = Stats{}
 	for _, cmd := range s.Commands {
@@ -141,8 +141,8 @@ func (s *Server) configResetStat(c *Client) {
 			sub.Calls, sub.Usec, sub.RejectedCalls, sub.FailedCalls = 0, 0, 0, 0
 		}
 	}
-	if s.layers.stats != nil {
-		s.layers.stats.ResetStats()
+	for _, r := range s.layers.stats {
+		r.ResetStats()
 	}
 	c.OK()
 }

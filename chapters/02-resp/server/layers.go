@@ -141,7 +141,7 @@ type layers struct {
 	pause         Pause
 	blocking      KeyWaiters
 	output        OutputObserver
-	stats         StatsResetter
+	stats         []StatsResetter
 
 	callObservers []CallObserver
 	followers     []Follower
@@ -184,8 +184,9 @@ func (s *Server) UseKeyWaiters(w KeyWaiters) { once(&s.layers.blocking, w, "key 
 // UseOutput installs the observer of every reply.
 func (s *Server) UseOutput(o OutputObserver) { once(&s.layers.output, o, "output") }
 
-// UseStats installs the layer whose counters CONFIG RESETSTAT also clears.
-func (s *Server) UseStats(r StatsResetter) { once(&s.layers.stats, r, "stats") }
+// UseStats adds a layer whose counters CONFIG RESETSTAT also clears
+// (errorstats, the latency histograms).
+func (s *Server) UseStats(r StatsResetter) { s.layers.stats = append(s.layers.stats, r) }
 
 // ObserveCalls adds an observer of every call.
 func (s *Server) ObserveCalls(o CallObserver) {
