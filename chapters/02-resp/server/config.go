@@ -61,8 +61,32 @@ func (s *Server) configCommand() *Command {
 		&Command{Name: "get", Arity: -3, Flags: Admin | NoScript | Loading | Stale, Run: s.configGet},
 		&Command{Name: "set", Arity: -4, Flags: Admin | NoScript | Loading | Stale, Run: s.configSet},
 		&Command{Name: "resetstat", Arity: 2, Flags: Admin | NoScript | Loading | Stale, Run: s.configResetStat},
+		&Command{Name: "help", Arity: 2, Flags: Loading | Stale, Run: s.configHelp},
 	)
 	return &Command{Name: "config", Arity: -2, Group: "server", Subcommands: sub, Run: unknownSubcommand}
+}
+
+// configHelpLines are Redis's lines of CONFIG HELP for each subcommand,
+// in its order.
+var configHelpLines = [][3]string{
+	{"get", "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values."},
+	{"set", "SET <directive> <value>", "    Set the configuration <directive> to <value>."},
+	{"resetstat", "RESETSTAT", "    Reset statistics reported by the INFO command."},
+	{"rewrite", "REWRITE", "    Rewrite the configuration file."},
+}
+
+// configHelp is CONFIG HELP. It names the subcommands this server has,
+// since a layer may add one (the final server's configuration file adds
+// REWRITE).
+func (s *Server) configHelp(c *Client) {
+	sub := s.Commands.Lookup([]byte("config")).Subcommands
+	var lines []string
+	for _, h := range configHelpLines {
+		if sub.Lookup([]byte(h[0])) != nil {
+			lines = append(lines, h[1], h[2])
+		}
+	}
+	ReplyHelp(c, lines...)
 }
 
 // configGet is CONFIG GET pattern [pattern ...]: every option whose name

@@ -243,6 +243,7 @@ func (s *Server) commandCommand() *Command {
 		&Command{Name: "list", Arity: -2, Flags: Loading | Stale, Run: s.commandList},
 		&Command{Name: "getkeys", Arity: -4, Flags: Loading | Stale, Run: s.commandGetKeys},
 		&Command{Name: "getkeysandflags", Arity: -4, Flags: Loading | Stale, Run: func(c *Client) { s.getKeys(c, true) }},
+		&Command{Name: "help", Arity: 2, Flags: Loading | Stale, Run: commandHelp},
 	)
 	return &Command{Name: "command", Arity: -1, Flags: Loading | Stale, Group: "server", Subcommands: sub, Run: func(c *Client) {
 		if len(c.Args) == 1 {
@@ -255,6 +256,29 @@ func (s *Server) commandCommand() *Command {
 		}
 		unknownSubcommand(c)
 	}}
+}
+
+// commandHelp is COMMAND HELP, in Redis's words.
+func commandHelp(c *Client) {
+	ReplyHelp(c,
+		"(no subcommand)",
+		"    Return details about all Redis commands.",
+		"COUNT",
+		"    Return the total number of commands in this Redis server.",
+		"LIST",
+		"    Return a list of all commands in this Redis server.",
+		"INFO [<command-name> ...]",
+		"    Return details about multiple Redis commands.",
+		"    If no command names are given, documentation details for all",
+		"    commands are returned.",
+		"DOCS [<command-name> ...]",
+		"    Return documentation details about multiple Redis commands.",
+		"    If no command names are given, documentation details for all",
+		"    commands are returned.",
+		"GETKEYS <full-command>",
+		"    Return the keys from a full Redis command.",
+		"GETKEYSANDFLAGS <full-command>",
+		"    Return the keys and the access flags from a full Redis command.")
 }
 
 func (s *Server) sortedNames() []string {
