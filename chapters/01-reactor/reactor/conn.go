@@ -25,6 +25,9 @@ type Conn struct {
 	fd    int32
 	flags uint16
 	mask  uint8 // events registered with the poller
+	// readClass is the buffer class Fill takes for new input (see
+	// adaptRead); it fits in the struct's padding.
+	readClass uint8
 }
 
 // Conn flags. One goroutine at a time touches a connection, so a plain
@@ -87,6 +90,10 @@ func class(n int) int {
 }
 
 func getBuffer() *buffer { return bufPools[0].Get().(*buffer) }
+
+// maxReadClass bounds how big a buffer Fill starts with: 256 KiB, sixteen
+// pipelined 16 KiB values.
+const maxReadClass = 2
 
 // putBuffer returns a buffer to its class's pool. Buffers of other sizes
 // are dropped: one grown for a single huge reply or bulk argument would
@@ -162,14 +169,16 @@ func (c *Conn) Fill() error {
 		return ErrClosed
 	}
 	if c.in == nil {
-		c.in = getBuffer()
+		c.in = bufPools[c.readClass].Get().(*buffer)
 	}
 	b := c.in
 	b.room(minRead)
+	fresh, free := len(b.b) == b.off, cap(b.b)-len(b.b)
 	n, err := readFd(int(c.fd), b.b[len(b.b):cap(b.b)])
 	if n > 0 {
 		b.b = b.b[:len(b.b)+n]
 		c.flags |= fFilled
+		c.adaptRead(n, free, fresh)
 		return nil
 	}
 	if len(b.b) == b.off {
@@ -185,6 +194,24 @@ func (c *Conn) Fill() error {
 	default:
 		c.flags |= fReadErr
 		return err
+	}
+}
+
+// adaptRead sizes the next input buffer from this read, as Redis's
+// greedy read into all of its query buffer's free space does: a read
+// that filled the whole space means the peer sends more at a time than
+// the buffer holds (a pipeline of big values), and cutting its batch in
+// two costs a second read and a second write of replies, so the next
+// buffer is one class bigger. A read into an empty buffer (fresh) that
+// used less than a quarter of it brings the class back down; the read
+// that completes a command cut by the last one says nothing about how
+// much the peer sends at a time.
+func (c *Conn) adaptRead(n, free int, fresh bool) {
+	switch {
+	case n == free && c.readClass < maxReadClass:
+		c.readClass++
+	case fresh && n < free/4 && c.readClass > 0:
+		c.readClass--
 	}
 }
 

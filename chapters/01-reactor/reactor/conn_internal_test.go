@@ -173,3 +173,31 @@ func TestSteadyStateDoesNotAllocate(t *testing.T) {
 
 	}
 }
+
+// TestAdaptReadSizesTheNextBuffer: a read that fills the buffer moves the
+// next one a class up, to at most maxReadClass; a small read into an
+// empty buffer moves it down; the read that completes a cut command does
+// not.
+func TestAdaptReadSizesTheNextBuffer(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		class     uint8
+		n, free   int
+		fresh     bool
+		wantClass uint8
+	}{
+		{"full read grows", 0, readSize, readSize, true, 1},
+		{"full read of the rest grows", 1, 30 << 10, 30 << 10, false, 2},
+		{"no bigger than the bound", maxReadClass, 256 << 10, 256 << 10, true, maxReadClass},
+		{"small fresh read shrinks", 1, 1 << 10, 64 << 10, true, 0},
+		{"never below the first class", 0, 10, readSize, true, 0},
+		{"a quarter or more stays", 1, 16 << 10, 64 << 10, true, 1},
+		{"completing a cut command stays", 1, 1 << 10, 60 << 10, false, 1},
+	} {
+		c := &Conn{readClass: tc.class}
+		c.adaptRead(tc.n, tc.free, tc.fresh)
+		if c.readClass != tc.wantClass {
+			t.Errorf("%s: class %d after reading %d of %d, want %d", tc.name, c.readClass, tc.n, tc.free, tc.wantClass)
+		}
+	}
+}
