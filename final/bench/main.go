@@ -13,7 +13,8 @@
 //	conns          RSS per idle connection with 10,000 connections open
 //	keys           RSS per key after 1,000,000 SETs (16-byte keys, 32-byte values)
 //	aof            SET with --appendonly yes and each --appendfsync policy, -P 1 and -P 16
-//	default-suite  redis-benchmark's default tests (ping ... lrange_600, mset), -c 50 -P 1
+//	default-suite  redis-benchmark's default tests (ping ... lrange_600, mset), -c 50 and -c 500, -P 1 and -P 16
+//	values         SET and GET with 1 KiB values at -P 1, 16 KiB values at -P 1 and -P 16
 //	commands       XADD s * f v and EVALSHA of a one-INCR script, -c 50 -P 1 and -P 16
 //
 // docs/benchmarks.md explains the method and shows the results.
@@ -49,7 +50,7 @@ type options struct {
 	quick    bool
 }
 
-var allSuites = []string{"throughput", "conns", "keys", "aof", "default-suite", "commands"}
+var allSuites = []string{"throughput", "conns", "keys", "aof", "default-suite", "values", "commands"}
 
 func main() {
 	var o options

@@ -32,6 +32,8 @@ func (r *runner) suite(ctx context.Context, name string) error {
 		return r.aof(ctx)
 	case "default-suite":
 		return r.defaultSuite(ctx)
+	case "values":
+		return r.values(ctx)
 	case "commands":
 		return r.commands(ctx)
 	}
@@ -95,8 +97,9 @@ var defaultTests = []string{"ping_inline", "ping_mbulk", "set", "get", "incr", "
 	"lpop", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin",
 	"lrange_100", "lrange_300", "lrange_500", "lrange_600", "mset"}
 
-// defaultSuite runs redis-benchmark's default tests at -c 50 -P 1, with
-// fewer requests per test: the LRANGE tests are slow.
+// defaultSuite runs redis-benchmark's default tests with 50 and 500
+// clients, each without and with a pipeline of 16, with a quarter of
+// the requests per test: the LRANGE tests are slow.
 func (r *runner) defaultSuite(ctx context.Context) error {
 	g, red, err := pair(ctx, r.bin, Settings{})
 	if err != nil {
@@ -104,8 +107,37 @@ func (r *runner) defaultSuite(ctx context.Context) error {
 	}
 	defer g.Stop()
 	defer red.Stop()
-	l := Load{Clients: 50, Pipeline: 1, Requests: max(1000, r.opts.requests/4)}
-	return r.compare(ctx, "default-suite", l.String(), g, red, l, defaultTests, Target{})
+	for _, l := range []Load{{Clients: 50, Pipeline: 1}, {Clients: 50, Pipeline: 16}, {Clients: 500, Pipeline: 1}, {Clients: 500, Pipeline: 16}} {
+		l.Requests = max(1000, r.requests(l.Pipeline)/4)
+		if err := r.compare(ctx, "default-suite", l.String(), g, red, l, defaultTests, Target{RatioAtLeast, 1}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// values runs SET and GET with large values: 1 KiB without a pipeline
+// (the throughput suite has it with -P 16) and 16 KiB with and without,
+// where copying a value costs more than parsing its command. The 16 KiB
+// runs send a tenth of the requests, which is still over 1.6 GB with
+// -P 16.
+func (r *runner) values(ctx context.Context) error {
+	g, red, err := pair(ctx, r.bin, Settings{})
+	if err != nil {
+		return err
+	}
+	defer g.Stop()
+	defer red.Stop()
+	for _, l := range []Load{{Clients: 50, Pipeline: 1, Size: 1024}, {Clients: 50, Pipeline: 1, Size: 16 << 10}, {Clients: 50, Pipeline: 16, Size: 16 << 10}} {
+		l.Requests = r.requests(l.Pipeline)
+		if l.Size > 1024 {
+			l.Requests = max(1000, l.Requests/10)
+		}
+		if err := r.compare(ctx, "values", l.String(), g, red, l, []string{"set", "get"}, Target{RatioAtLeast, 1}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // incrScript is the script the EVALSHA row runs: one INCR, so that the
