@@ -16,6 +16,7 @@
 //	default-suite  redis-benchmark's default tests (ping ... lrange_600, mset), -c 50 and -c 500, -P 1 and -P 16
 //	values         SET and GET with 1 KiB values at -P 1, 16 KiB values at -P 1 and -P 16
 //	commands       XADD s * f v and EVALSHA of a one-INCR script, -c 50 -P 1 and -P 16
+//	replication    a primary and one replica of each kind: full sync of --keys keys, SET -P 16 and the lag meanwhile
 //
 // docs/benchmarks.md explains the method and shows the results.
 package main
@@ -50,7 +51,7 @@ type options struct {
 	quick    bool
 }
 
-var allSuites = []string{"throughput", "conns", "keys", "aof", "default-suite", "values", "commands"}
+var allSuites = []string{"throughput", "conns", "keys", "aof", "default-suite", "values", "commands", "replication"}
 
 func main() {
 	var o options

@@ -175,8 +175,11 @@ func human(f float64, unit string) string {
 	if math.IsNaN(f) {
 		return "-"
 	}
-	if unit == "rps" {
+	switch unit {
+	case "rps":
 		return fmt.Sprintf("%.0f", f)
+	case "s":
+		return fmt.Sprintf("%.2f s", f)
 	}
 	return fmt.Sprintf("%.0f %s", f, unit)
 }

@@ -131,3 +131,20 @@ func TestWriteMarkdownOneTablePerSuite(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondsAndMeans: the replication suite's units read as a reader
+// expects, and its lag is a mean (0 for no samples).
+func TestSecondsAndMeans(t *testing.T) {
+	if got := human(1.186, "s"); got != "1.19 s" {
+		t.Errorf("human(1.186, s) = %q", got)
+	}
+	if got := human(4821.4, "B"); got != "4821 B" {
+		t.Errorf("human(4821.4, B) = %q", got)
+	}
+	if got := mean([]float64{0, 0, 3, 9}); got != 3 {
+		t.Errorf("mean = %v, want 3", got)
+	}
+	if got := mean(nil); got != 0 {
+		t.Errorf("mean(nil) = %v, want 0", got)
+	}
+}

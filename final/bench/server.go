@@ -20,6 +20,10 @@ import (
 type Settings struct {
 	AppendOnly  bool
 	AppendFsync string // always, everysec, no (used when AppendOnly)
+	// Primary: a replica will sync from this server, at once: Redis's
+	// repl-diskless-sync-delay (5 s by default, to wait for more
+	// replicas) is 0.
+	Primary bool
 }
 
 // Server is a running gocache or redis-server child process, listening on
@@ -67,6 +71,9 @@ func startServer(ctx context.Context, name string, gocache Binary, s Settings) (
 		if s.AppendOnly {
 			args = append(args, "--appendfsync", s.AppendFsync)
 		}
+		if s.Primary {
+			args = append(args, "--repl-diskless-sync-delay", "0")
+		}
 		cmd = exec.Command("redis-server", args...)
 	case "gocache":
 		args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1"}
@@ -78,6 +85,9 @@ func startServer(ctx context.Context, name string, gocache Binary, s Settings) (
 		}
 		if s.AppendOnly {
 			args = append(args, "--appendonly", "yes", "--appendfsync", s.AppendFsync)
+		}
+		if s.Primary && gocache.Flags["repl-diskless-sync-delay"] {
+			args = append(args, "--repl-diskless-sync-delay", "0")
 		}
 		cmd = exec.Command(gocache.Path, args...)
 	default:

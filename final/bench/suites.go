@@ -36,6 +36,8 @@ func (r *runner) suite(ctx context.Context, name string) error {
 		return r.values(ctx)
 	case "commands":
 		return r.commands(ctx)
+	case "replication":
+		return r.replication(ctx)
 	}
 	return fmt.Errorf("unknown suite %q", name)
 }
