@@ -34,7 +34,7 @@ var DefaultLimits = Limits{Entries: 128, Value: 64}
 // ZSet is a sorted set. Use New; byte slices it returns alias its
 // storage and are valid until the next change.
 type ZSet struct {
-	lp  listpack.Pack // member, score (8 bytes, IEEE bits), ... in order; while zsl is nil
+	lp  listpack.Pack // member, score (see encScore), ... in order; while zsl is nil
 	zsl *skiplist
 	d   *dict.Dict[*node]
 }
@@ -76,13 +76,33 @@ func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
+// maxSmallScore bounds the scores stored as integers: with zigzag, a
+// magnitude below 2^48 fits a uvarint of at most 7 bytes, shorter than
+// the 8 bytes that mean a double.
+const maxSmallScore = 1 << 48
+
+// encScore is a score as the listpack keeps it: an integral score of
+// small magnitude as a zigzag uvarint (1 byte for -64..63, 2 up to
+// 8191), as Redis's listpack stores an integer score as an integer, and
+// any other score as the 8 bytes of its IEEE bits. The length tells the
+// two apart.
 func encScore(f float64) []byte {
+	if f == math.Trunc(f) && f > -maxSmallScore && f < maxSmallScore {
+		var b [binary.MaxVarintLen64]byte
+		return b[:binary.PutVarint(b[:], int64(f))]
+	}
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], math.Float64bits(f))
 	return b[:]
 }
 
-func decScore(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }
+func decScore(b []byte) float64 {
+	if len(b) == 8 {
+		return math.Float64frombits(binary.LittleEndian.Uint64(b))
+	}
+	n, _ := binary.Varint(b)
+	return float64(n)
+}
 
 // lpAt reads the pair at offset o: member, score, offset of the next pair.
 func (z *ZSet) lpAt(o int) (m []byte, score float64, next int) {

@@ -372,3 +372,29 @@ func TestMemoryPerMember(t *testing.T) {
 		t.Errorf("skiplist member costs %.1f B", float64(big)/n)
 	}
 }
+
+// TestScoreEncodingRoundTrips: small integral scores take the short
+// integer form, everything else the 8 bytes of a double, and each reads
+// back as the same score (-0 as 0, as Redis's listpack keeps it).
+func TestScoreEncodingRoundTrips(t *testing.T) {
+	for _, tc := range []struct {
+		score float64
+		size  int
+	}{
+		{0, 1}, {1, 1}, {-1, 1}, {63, 1}, {-64, 1}, {64, 2}, {8191, 2}, {-8192, 2},
+		{maxSmallScore - 1, 7}, {-(maxSmallScore - 1), 7},
+		{maxSmallScore, 8}, {-maxSmallScore, 8}, {1 << 53, 8}, {1.5, 8}, {-0.25, 8},
+		{math.Inf(1), 8}, {math.Inf(-1), 8}, {1e300, 8}, {math.SmallestNonzeroFloat64, 8},
+	} {
+		b := encScore(tc.score)
+		if len(b) != tc.size {
+			t.Errorf("encScore(%v) is %d bytes, want %d", tc.score, len(b), tc.size)
+		}
+		if got := decScore(b); got != tc.score {
+			t.Errorf("decScore(encScore(%v)) = %v", tc.score, got)
+		}
+	}
+	if got := decScore(encScore(math.Copysign(0, -1))); got != 0 || math.Signbit(got) {
+		t.Errorf("-0 reads back as %v", got)
+	}
+}
