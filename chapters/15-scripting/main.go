@@ -1,14 +1,13 @@
-// Command 15-scripting is chapter 15's server: chapter 5's persistent
-// cache (strings, expiry, the AOF and its rewrite) plus Lua scripting.
-// EVAL and FCALL run on the loop goroutine as one command each; what a
-// script writes reaches the AOF as the commands it ran, and function
-// libraries are kept in the AOF and its rewrite.
+// Command 15-scripting is chapter 15's server: chapter 14's (every data
+// type, streams, the AOF and RDB snapshots) plus Lua scripting. EVAL and
+// FCALL run on the loop goroutine as one command each; what a script
+// writes reaches the AOF as the commands it ran, and function libraries
+// are kept in the AOF, its rewrite and dump.rdb.
 //
 //	go run ./chapters/15-scripting --appendonly yes
 //
-// Scripts can call the commands this program registers: the strings,
-// keys and connection commands of chapters 02 to 05. The final server
-// composes the same layer with every data type.
+// Scripts can call every command this program registers, as the final
+// server's scripts can.
 package main
 
 import (
@@ -21,8 +20,8 @@ import (
 	"github.com/gocache/gocache/chapters/02-resp/server"
 	"github.com/gocache/gocache/chapters/03-cache/cache"
 	"github.com/gocache/gocache/chapters/03-cache/keyspace"
-	"github.com/gocache/gocache/chapters/04-aof/persistence"
-	"github.com/gocache/gocache/chapters/05-aof-rewrite/rewrite"
+	"github.com/gocache/gocache/chapters/12-rdb/chapter12"
+	"github.com/gocache/gocache/chapters/14-streams/chapter14"
 	"github.com/gocache/gocache/chapters/15-scripting/scripting"
 )
 
@@ -30,12 +29,11 @@ import (
 const databases = 16
 
 func main() {
-	flags := append(persistence.Flags(), rewrite.Flags()...)
-	flags = append(flags, &cli.IntFlag{Name: "busy-reply-threshold", Aliases: []string{"lua-time-limit"}, Value: 5000,
+	flags := append(chapter12.Flags(), &cli.IntFlag{Name: "busy-reply-threshold", Aliases: []string{"lua-time-limit"}, Value: 5000,
 		Usage: "milliseconds a script runs before other clients get -BUSY and SCRIPT KILL may stop it"})
 	app := server.App{
 		Name:  "15-scripting",
-		Usage: "a Redis-compatible cache with an append-only file and Lua scripting",
+		Usage: "a Redis-compatible server with every data type, an AOF, RDB snapshots and Lua scripting",
 		Flags: flags,
 		Setup: setup,
 	}
@@ -45,28 +43,17 @@ func main() {
 	}
 }
 
-// setup is chapter 5's with the scripting layer added before the AOF
-// loads: loading replays the FUNCTION LOADs the AOF holds, and the
-// rewrite writes the libraries first in every new base.
+// setup is chapter 14's server with the scripting layer between the
+// commands and persistence (chapter12.Persist, last): the AOF replays
+// FUNCTION LOAD and what scripts wrote through it, and the libraries go
+// into every rewrite's base and dump.rdb.
 func setup(s *server.Server, ctx *cli.Context) error {
-	dbs := keyspace.NewDatabases(databases)
-	ca := cache.Register(s, dbs...)
 	if ctx.Int("busy-reply-threshold") < 0 {
 		return fmt.Errorf("15-scripting: busy-reply-threshold must be 0 or more")
 	}
-	scr := scripting.Register(s, scripting.Config{BusyReplyThreshold: time.Duration(ctx.Int("busy-reply-threshold")) * time.Millisecond})
-	cfg, err := persistence.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	rcfg, err := rewrite.FromFlags(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := persistence.Setup(s, cfg)
-	if err != nil {
-		return err
-	}
-	rewrite.Setup(s, p, ca, rcfg).AddPrelude(scr.AppendFunctions)
-	return nil
+	ca := cache.Register(s, keyspace.NewDatabases(databases)...)
+	l := chapter14.Register(s, ca) // chapter 12's types and streams
+	l.Libraries = scripting.Register(s, scripting.Config{BusyReplyThreshold: time.Duration(ctx.Int("busy-reply-threshold")) * time.Millisecond})
+	_, err := chapter12.Persist(s, ctx, ca, l)
+	return err
 }

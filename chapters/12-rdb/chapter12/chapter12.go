@@ -29,6 +29,18 @@ type Layers struct {
 	// Types convert the values to the codec's and back; a later
 	// chapter's kind of value joins them in Types.More before Persist.
 	Types rdbvalue.Types
+	// Libraries are the function libraries of chapter 15's scripting
+	// layer, which persistence keeps too; nil without scripting.
+	Libraries Libraries
+}
+
+// Libraries are function libraries as persistence keeps them: in
+// dump.rdb and an RDB base (save.Functions), and first in an AOF base of
+// commands (AppendFunctions), so that replaying it loads them before the
+// FCALLs that need them.
+type Libraries interface {
+	save.Functions
+	AppendFunctions(dst []byte) []byte
 }
 
 // Register adds chapter 08's layers (lists, blocking pops, hashes, sets,
@@ -69,6 +81,9 @@ func Persist(s *server.Server, ctx *cli.Context, ca *cache.Cache, l *Layers) (*s
 		return nil, err
 	}
 	loader := save.NewLoader(s, ca.DBs, l.Types)
+	if l.Libraries != nil {
+		loader.UseFunctions(l.Libraries)
+	}
 	pcfg.LoadRDB = loader.AOFBase
 	p, err := persistence.Setup(s, pcfg)
 	if err != nil {
@@ -76,5 +91,8 @@ func Persist(s *server.Server, ctx *cli.Context, ca *cache.Cache, l *Layers) (*s
 	}
 	rw := rewrite.Setup(s, p, ca, rcfg)
 	rw.Encode = typecmd.AppendRewrite
+	if l.Libraries != nil {
+		rw.AddPrelude(l.Libraries.AppendFunctions)
+	}
 	return save.Setup(s, p, rw, loader, scfg)
 }
