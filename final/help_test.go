@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"github.com/gocache/gocache/chapters/02-resp/servertest"
 )
 
 // TestHelpLikeRedis: COMMAND HELP and CONFIG HELP, their rows in COMMAND
@@ -24,23 +22,13 @@ func TestHelpLikeRedis(t *testing.T) {
 		{"COMMAND", "HELP"},
 		{"CONFIG", "HELP"},
 	}
-	var logs []string
-	for _, tg := range targets(t) {
-		c := servertest.Dial(t, tg.addr)
-		var b strings.Builder
-		for _, cmd := range cmds {
-			reply := c.Do(cmd...)
-			if cmd[0] == "HELLO" {
-				reply = "(hello)" // the server's name and version differ
-			}
-			b.WriteString(strings.Join(cmd, " ") + " -> " + reply + "\n")
+	log := sameReplies(t, cmds, func(cmd []string, reply string) string {
+		if cmd[0] == "HELLO" {
+			return "(hello)" // the server's name and version differ
 		}
-		logs = append(logs, b.String())
-	}
-	if !strings.Contains(logs[0], "+REWRITE\r\n") || !strings.Contains(logs[0], "+GETKEYSANDFLAGS <full-command>\r\n") {
-		t.Errorf("gocache's help lacks lines:\n%s", logs[0])
-	}
-	if len(logs) == 2 && logs[0] != logs[1] {
-		t.Errorf("gocache and redis differ.\ngocache:\n%s\nredis:\n%s", logs[0], logs[1])
+		return reply
+	})
+	if !strings.Contains(log, "+REWRITE\r\n") || !strings.Contains(log, "+GETKEYSANDFLAGS <full-command>\r\n") {
+		t.Errorf("gocache's help lacks lines:\n%s", log)
 	}
 }

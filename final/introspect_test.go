@@ -60,20 +60,9 @@ func TestSlowlogLikeRedis(t *testing.T) {
 		{"SLOWLOG", "RESET"},
 		{"SLOWLOG", "LEN"},
 	}
-	var logs []string
-	for _, tg := range targets(t) {
-		c := servertest.Dial(t, tg.addr)
-		var b strings.Builder
-		for _, cmd := range cmds {
-			b.WriteString(strings.Join(cmd, " ") + " -> " + unTimed(c.Do(cmd...)) + "\n")
-		}
-		logs = append(logs, b.String())
-	}
-	if len(logs) == 2 && logs[0] != logs[1] {
-		t.Errorf("gocache and redis differ.\ngocache:\n%s\nredis:\n%s", logs[0], logs[1])
-	}
-	if !strings.Contains(logs[0], "... (72 more bytes)") || !strings.Contains(logs[0], "... (4 more arguments)") {
-		t.Errorf("long arguments not cut:\n%s", logs[0])
+	log := sameReplies(t, cmds, func(_ []string, reply string) string { return unTimed(reply) })
+	if !strings.Contains(log, "... (72 more bytes)") || !strings.Contains(log, "... (4 more arguments)") {
+		t.Errorf("long arguments not cut:\n%s", log)
 	}
 }
 
@@ -99,18 +88,7 @@ func TestLatencyWithoutSpikesLikeRedis(t *testing.T) {
 		{"LATENCY", "DOCTOR"},
 		{"LATENCY", "LATEST"},
 	}
-	var logs []string
-	for _, tg := range targets(t) {
-		c := servertest.Dial(t, tg.addr)
-		var b strings.Builder
-		for _, cmd := range cmds {
-			b.WriteString(strings.Join(cmd, " ") + " -> " + c.Do(cmd...) + "\n")
-		}
-		logs = append(logs, b.String())
-	}
-	if len(logs) == 2 && logs[0] != logs[1] {
-		t.Errorf("gocache and redis differ.\ngocache:\n%s\nredis:\n%s", logs[0], logs[1])
-	}
+	sameReplies(t, cmds, nil)
 }
 
 // TestLatencySpikes: a command slower than latency-monitor-threshold is

@@ -48,6 +48,32 @@ func targets(t *testing.T, args ...string) []target {
 	return append(list, target{name: "redis", addr: addr, dir: rdir})
 }
 
+// sameReplies sends cmds in order on one connection to gocache and, when
+// it is installed, to redis-server, logs "command -> reply" for each
+// (the reply passed through fix, when not nil, to hide what may differ:
+// times, addresses, versions), fails t when the two logs differ, and
+// returns gocache's log.
+func sameReplies(t *testing.T, cmds [][]string, fix func(cmd []string, reply string) string) string {
+	t.Helper()
+	var logs []string
+	for _, tg := range targets(t) {
+		c := servertest.Dial(t, tg.addr)
+		var b strings.Builder
+		for _, cmd := range cmds {
+			reply := c.Do(cmd...)
+			if fix != nil {
+				reply = fix(cmd, reply)
+			}
+			b.WriteString(strings.Join(cmd, " ") + " -> " + reply + "\n")
+		}
+		logs = append(logs, b.String())
+	}
+	if len(logs) == 2 && logs[0] != logs[1] {
+		t.Errorf("gocache and redis differ.\ngocache:\n%s\nredis:\n%s", logs[0], logs[1])
+	}
+	return logs[0]
+}
+
 // step is one command and the exact reply Redis 7.0 gives.
 type step struct {
 	cmd  []string
