@@ -2,6 +2,7 @@ package zset
 
 import (
 	"math/rand/v2"
+	"unsafe"
 )
 
 // Skiplist parameters of Redis's t_zset.c: a node has level k+1 with
@@ -14,12 +15,25 @@ const (
 // node is a skiplist node: a member, its score, the link back to the
 // previous node at level 0, and per level the next node and the number
 // of level-0 steps it skips (its span), which is what makes rank
-// queries O(log n).
+// queries O(log n). Redis's zskiplistNode ends with its levels, a
+// flexible array; Go has none, and a slice header would cost 24 bytes
+// and move the node from the allocator's 48-byte class to the 64-byte
+// one, so the node keeps a pointer to its levels and how many there are.
 type node struct {
 	ele      string
 	score    float64
 	backward *node
-	level    []zlevel
+	levels   *zlevel // the first of n
+	n        uint8
+}
+
+// level is the node's levels, as a slice over the array newNode made.
+func (x *node) level() []zlevel { return unsafe.Slice(x.levels, x.n) }
+
+// newNode makes a node with level levels (1 to maxLevel).
+func newNode(ele string, score float64, level int) *node {
+	lv := make([]zlevel, level)
+	return &node{ele: ele, score: score, levels: &lv[0], n: uint8(level)}
 }
 
 type zlevel struct {
@@ -37,7 +51,7 @@ type skiplist struct {
 }
 
 func newSkiplist() *skiplist {
-	return &skiplist{header: &node{level: make([]zlevel, maxLevel)}, level: 1}
+	return &skiplist{header: newNode("", 0, maxLevel), level: 1}
 }
 
 func randomLevel() int {
@@ -62,8 +76,8 @@ func (zsl *skiplist) insert(score float64, ele string) *node {
 		if i != zsl.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for f := x.level[i].forward; f != nil && less(f.score, f.ele, score, ele); f = x.level[i].forward {
-			rank[i] += x.level[i].span
+		for f := x.level()[i].forward; f != nil && less(f.score, f.ele, score, ele); f = x.level()[i].forward {
+			rank[i] += x.level()[i].span
 			x = f
 		}
 		update[i] = x
@@ -73,25 +87,25 @@ func (zsl *skiplist) insert(score float64, ele string) *node {
 		for i := zsl.level; i < level; i++ {
 			rank[i] = 0
 			update[i] = zsl.header
-			update[i].level[i].span = zsl.length
+			update[i].level()[i].span = zsl.length
 		}
 		zsl.level = level
 	}
-	x = &node{ele: ele, score: score, level: make([]zlevel, level)}
+	x = newNode(ele, score, level)
 	for i := 0; i < level; i++ {
-		x.level[i].forward = update[i].level[i].forward
-		update[i].level[i].forward = x
-		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
-		update[i].level[i].span = rank[0] - rank[i] + 1
+		x.level()[i].forward = update[i].level()[i].forward
+		update[i].level()[i].forward = x
+		x.level()[i].span = update[i].level()[i].span - (rank[0] - rank[i])
+		update[i].level()[i].span = rank[0] - rank[i] + 1
 	}
 	for i := level; i < zsl.level; i++ {
-		update[i].level[i].span++
+		update[i].level()[i].span++
 	}
 	if update[0] != zsl.header {
 		x.backward = update[0]
 	}
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x
+	if x.level()[0].forward != nil {
+		x.level()[0].forward.backward = x
 	} else {
 		zsl.tail = x
 	}
@@ -102,19 +116,19 @@ func (zsl *skiplist) insert(score float64, ele string) *node {
 // unlink removes x given the update vector (zslDeleteNode).
 func (zsl *skiplist) unlink(x *node, update *[maxLevel]*node) {
 	for i := 0; i < zsl.level; i++ {
-		if update[i].level[i].forward == x {
-			update[i].level[i].span += x.level[i].span - 1
-			update[i].level[i].forward = x.level[i].forward
+		if update[i].level()[i].forward == x {
+			update[i].level()[i].span += x.level()[i].span - 1
+			update[i].level()[i].forward = x.level()[i].forward
 		} else {
-			update[i].level[i].span--
+			update[i].level()[i].span--
 		}
 	}
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x.backward
+	if x.level()[0].forward != nil {
+		x.level()[0].forward.backward = x.backward
 	} else {
 		zsl.tail = x.backward
 	}
-	for zsl.level > 1 && zsl.header.level[zsl.level-1].forward == nil {
+	for zsl.level > 1 && zsl.header.level()[zsl.level-1].forward == nil {
 		zsl.level--
 	}
 	zsl.length--
@@ -125,12 +139,12 @@ func (zsl *skiplist) delete(score float64, ele string) bool {
 	var update [maxLevel]*node
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && less(f.score, f.ele, score, ele); f = x.level[i].forward {
+		for f := x.level()[i].forward; f != nil && less(f.score, f.ele, score, ele); f = x.level()[i].forward {
 			x = f
 		}
 		update[i] = x
 	}
-	x = x.level[0].forward
+	x = x.level()[0].forward
 	if x != nil && x.score == score && x.ele == ele {
 		zsl.unlink(x, &update)
 		return true
@@ -144,13 +158,13 @@ func (zsl *skiplist) updateScore(x *node, newScore float64) *node {
 	var update [maxLevel]*node
 	cur := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := cur.level[i].forward; f != nil && less(f.score, f.ele, x.score, x.ele); f = cur.level[i].forward {
+		for f := cur.level()[i].forward; f != nil && less(f.score, f.ele, x.score, x.ele); f = cur.level()[i].forward {
 			cur = f
 		}
 		update[i] = cur
 	}
 	if (x.backward == nil || x.backward.score < newScore) &&
-		(x.level[0].forward == nil || x.level[0].forward.score > newScore) {
+		(x.level()[0].forward == nil || x.level()[0].forward.score > newScore) {
 		x.score = newScore
 		return x
 	}
@@ -163,8 +177,8 @@ func (zsl *skiplist) rank(score float64, ele string) int {
 	rank := 0
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && (less(f.score, f.ele, score, ele) || (f.score == score && f.ele == ele)); f = x.level[i].forward {
-			rank += x.level[i].span
+		for f := x.level()[i].forward; f != nil && (less(f.score, f.ele, score, ele) || (f.score == score && f.ele == ele)); f = x.level()[i].forward {
+			rank += x.level()[i].span
 			x = f
 		}
 		if x != zsl.header && x.ele == ele {
@@ -179,9 +193,9 @@ func (zsl *skiplist) byRank(rank int) *node {
 	traversed := 0
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= rank {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.level()[i].forward != nil && traversed+x.level()[i].span <= rank {
+			traversed += x.level()[i].span
+			x = x.level()[i].forward
 		}
 		if traversed == rank {
 			return x
@@ -195,11 +209,11 @@ func (zsl *skiplist) byRank(rank int) *node {
 func (zsl *skiplist) first(before func(*node) bool) *node {
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && before(f); f = x.level[i].forward {
+		for f := x.level()[i].forward; f != nil && before(f); f = x.level()[i].forward {
 			x = f
 		}
 	}
-	return x.level[0].forward
+	return x.level()[0].forward
 }
 
 // last returns the last node for which within(node) holds, given that
@@ -207,7 +221,7 @@ func (zsl *skiplist) first(before func(*node) bool) *node {
 func (zsl *skiplist) last(within func(*node) bool) *node {
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && within(f); f = x.level[i].forward {
+		for f := x.level()[i].forward; f != nil && within(f); f = x.level()[i].forward {
 			x = f
 		}
 	}

@@ -242,13 +242,13 @@ func (z *ZSet) Shrink(lim Limits) {
 	if z.zsl == nil || z.zsl.length > lim.Entries {
 		return
 	}
-	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := z.zsl.header.level()[0].forward; x != nil; x = x.level()[0].forward {
 		if len(x.ele) > lim.Value {
 			return
 		}
 	}
 	var lp listpack.Pack
-	for x := z.zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := z.zsl.header.level()[0].forward; x != nil; x = x.level()[0].forward {
 		s := x.score
 		if s == 0 {
 			s = 0 // -0 becomes 0 in a listpack, as lpInsert does
@@ -324,7 +324,7 @@ func (z *ZSet) RangeByRank(start, stop int, rev bool, fn Visit) {
 			if rev {
 				x = x.backward
 			} else {
-				x = x.level[0].forward
+				x = x.level()[0].forward
 			}
 		}
 		return
@@ -454,7 +454,7 @@ func (z *ZSet) step(x *node, rev bool) *node {
 	if rev {
 		return x.backward
 	}
-	return x.level[0].forward
+	return x.level()[0].forward
 }
 
 // prevPair returns the offset of the pair before the one at o, or -1.

@@ -43,9 +43,9 @@ func checkSkiplist(t *testing.T, z *ZSet) {
 	for i := 0; i < zsl.level; i++ {
 		rank := 0
 		x := zsl.header
-		for x.level[i].forward != nil {
-			rank += x.level[i].span
-			x = x.level[i].forward
+		for x.level()[i].forward != nil {
+			rank += x.level()[i].span
+			x = x.level()[i].forward
 			if got := zsl.rank(x.score, x.ele); got != rank {
 				t.Fatalf("level %d: span sum %d, rank %d", i, rank, got)
 			}
@@ -53,7 +53,7 @@ func checkSkiplist(t *testing.T, z *ZSet) {
 	}
 	var prev *node
 	n := 0
-	for x := zsl.header.level[0].forward; x != nil; x = x.level[0].forward {
+	for x := zsl.header.level()[0].forward; x != nil; x = x.level()[0].forward {
 		if x.backward != prev {
 			t.Fatal("bad backward link")
 		}
